@@ -1,0 +1,259 @@
+"""Extract one release: metadata, tables, narrative figures and the token ledger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from pathlib import Path
+
+from extraction.blocks import find_blocks
+from extraction.models import (
+    Document,
+    DocumentStatus,
+    ExtractionResult,
+    Figure,
+    Issue,
+    Period,
+    SectionKind,
+)
+from extraction.narrative import narrative_figures, original_forecast_date
+from extraction.periods import (
+    DATE,
+    PERIOD_LABEL,
+    FiscalCalendar,
+    find_periods,
+    fiscal_year_end_mentions,
+    parse_date,
+)
+from extraction.reader import UnreadableDocument, decode
+from extraction.tables import DocContext, Layout, analyse, borrow_header, classify, figures_of
+
+PARSER_VERSION = "0.1.0"
+
+_COMPANY_SUFFIX = (
+    r"(?:Inc\.|Incorporated|Corporation|Corp\.|Co\.,\s?Ltd\.|Company,? Limited|Ltd\.|Limited"
+    r"|K\.K\.|Holdings(?: Inc\.)?|plc|PLC|AG|S\.A\.|N\.V\.|LLC)"
+)
+_COMPANY_NAME = re.compile(rf"Company name\s*:\s*(?P<name>.+?{_COMPANY_SUFFIX})")
+_DATELINE = re.compile(
+    rf"^[A-Z][A-Za-z .]+,\s+(?P<date>{DATE.pattern})\s*[-\u2013\u2014]+\s*"
+    rf"(?P<name>[A-Z][\w&.,' -]+?{_COMPANY_SUFFIX})",
+    re.IGNORECASE,
+)
+_EXCHANGE = re.compile(
+    r"\((?:\"[^\"]+\",\s*)?(?P<exchange>[A-Z][A-Za-z]*(?:\s[A-Z][A-Za-z]*)?)\d?\s*:\s*"
+    r"(?P<code>[0-9A-Z]{4,5})\)"
+    r"|Exchange listed\s*:\s*(?P<listed>.+?)\s+(?:Stock|Securities) code(?: number)?\s*:\s*"
+    r"(?P<code2>[0-9A-Z]{4,5})",
+)
+_REVISED_FORECASTS = re.compile(
+    r"changes? (?:from|in|to) the (?:latest|most recent|previous) forecasts?[^:\n]{0,40}:\s*yes"
+    r"|\b(?:upward|downward) revision of\b", re.I)
+_TITLE = re.compile(r"\b(?:results?|earnings|announces?|financial statements|tanshin)\b", re.I)
+
+
+def document_id_for(data: bytes) -> str:
+    """A stable id from the file's content: a changed file is a new document version."""
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def extract_file(path: Path) -> ExtractionResult:
+    """Extract a release from ``path``; failures come back as a failed document, not raised."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        digest = hashlib.sha256(b"").hexdigest()
+        document = Document(
+            document_id=f"unreadable-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}",
+            file_name=path.name, sha256=digest, size_bytes=0, status=DocumentStatus.FAILED,
+            error_message=f"{path.name}: cannot be read ({err.strerror or err}); "
+            "check the file's permissions",
+        )
+        return ExtractionResult(document=document)
+    return extract_bytes(data, path.name)
+
+
+def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
+    """Extract a release from its bytes. Never raises for bad input: see ``status``."""
+    document = Document(
+        document_id=document_id_for(data), file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data),
+        status=DocumentStatus.EXTRACTED,
+    )
+    try:
+        decoded = decode(data)
+    except UnreadableDocument as err:
+        where = f" (line {err.line})" if err.line else ""
+        document.status = DocumentStatus.FAILED
+        document.error_message = f"{file_name}{where}: {err}"
+        document.error_line = err.line
+        return ExtractionResult(document=document)
+    document.encoding = decoded.encoding
+    lines = decoded.lines
+    document.line_count = len(lines)
+    result = ExtractionResult(document=document)
+    _read_metadata(document, decoded.text, lines)
+    calendar = _calendar(document, decoded.text)
+    ctx = DocContext(
+        document_id=document.document_id, calendar=calendar,
+        published_on=document.published_on, period=document.period,
+        original_forecast_announced_on=original_forecast_date(decoded.text),
+        forecasts_revised=bool(_REVISED_FORECASTS.search(decoded.text)),
+    )
+
+    blocks, table_lines = find_blocks(lines)
+    layouts = [analyse(block, ctx) for block in blocks]
+    for layout in layouts:
+        layout.kind = classify(layout, ctx)
+    _repair_headers(layouts, result, ctx)
+    figures: list[Figure] = []
+    for layout in layouts:
+        found, issues = figures_of(layout, ctx)
+        figures.extend(found)
+        result.issues.extend(issues)
+    prose = [(n, line) for n, line in enumerate(lines, start=1) if n not in table_lines]
+    figures.extend(narrative_figures([line for _, line in prose], [n for n, _ in prose], ctx))
+    figures.sort(key=lambda f: (f.line_number, f.char_start))
+    for sequence, figure in enumerate(figures, start=1):
+        figure.sequence = sequence
+    result.figures = figures
+
+    from extraction.ledger import build_ledger
+
+    result.tokens = build_ledger(document.document_id, lines, figures, table_lines)
+    _check_document(result, lines, decoded.text, blocks)
+    return result
+
+
+def _repair_headers(layouts: list[Layout], result: ExtractionResult, ctx: DocContext) -> None:
+    for layout in layouts:
+        if not layout.damaged_header:
+            continue
+        sibling = next((other for other in layouts if other is not layout
+                        and other.kind == layout.kind and not other.damaged_header
+                        and len(other.columns) == len(layout.columns)
+                        and other.orientation == layout.orientation), None)
+        if sibling is not None:
+            borrow_header(layout, sibling)
+            result.issues.append(Issue(
+                ctx.document_id, "warning", "header_from_sibling_table",
+                f"line {layout.block.first_line}: the column header is damaged; the header "
+                f"of the {layout.kind.value} table at line {sibling.block.first_line} "
+                "(same columns) was used", layout.block.first_line))
+        else:
+            result.issues.append(Issue(
+                ctx.document_id, "warning", "header_damaged",
+                f"line {layout.block.first_line}: column header damaged and no same-shaped "
+                "table to repair it from; figures keep the printed header", 
+                layout.block.first_line))
+
+
+def _read_metadata(document: Document, text: str, lines: list[str]) -> None:
+    head = "\n".join(lines[:40])
+    for line in lines[:40]:
+        stripped = line.strip()
+        if stripped and _TITLE.search(stripped) and len(stripped) < 200 and "\t" not in line \
+                and not stripped.lower().startswith(("for immediate release", "tokyo,")):
+            document.title = stripped
+            break
+    dateline = next((m for m in (_DATELINE.search(line.strip()) for line in lines[:60]) if m),
+                    None)
+    company = _COMPANY_NAME.search(text)
+    if dateline:
+        document.company_name = dateline["name"].strip()
+        document.published_on = parse_date(DATE.search(dateline["date"]))
+    if company and not document.company_name:
+        document.company_name = company["name"].strip()
+    if document.published_on is None:
+        first_date = DATE.search(head)
+        document.published_on = parse_date(first_date) if first_date else None
+    exchange = _EXCHANGE.search(text)
+    if exchange:
+        if exchange["code"]:
+            document.exchange = _normalise_exchange(exchange["exchange"])
+            document.stock_code = exchange["code"]
+        else:
+            document.exchange = _normalise_exchange(exchange["listed"])
+            document.stock_code = exchange["code2"]
+
+
+def _normalise_exchange(name: str) -> str:
+    lowered = name.lower()
+    if "tokyo" in lowered or lowered.startswith("tse"):
+        return "TSE"
+    return name.strip()
+
+
+def _calendar(document: Document, text: str) -> FiscalCalendar | None:
+    """The fiscal calendar and the document's own period, from what the text says.
+
+    The year end comes from phrases like "fiscal year ending March 31, 2022"; how "FY2021"
+    or "1H21" map onto dates is learned from the document's own pairing of a period name
+    with dates ("1H21", from April 1, 2021 to September 30, 2021).
+    """
+    head = text[:6000]
+    ends = fiscal_year_end_mentions(head) or fiscal_year_end_mentions(text)
+    if not ends:
+        return None
+    counts = Counter((d.month, d.day) for d, _ in ends)
+    (month, day), _ = counts.most_common(1)[0]
+    document.fiscal_year_end_month, document.fiscal_year_end_day = month, day
+    calendar = FiscalCalendar(month, day, "start")
+    span = next(((a, b, p) for a, b, p in find_periods(head, calendar)
+                 if not p.is_instant and p.start is not None
+                 and re.search(r"\bfrom\b", head[a:b], re.I)), None)
+    if span is None:
+        span = next(((a, b, p) for a, b, p in find_periods(head, calendar)
+                     if not p.is_instant and p.start and p.end <= (document.published_on
+                                                                  or p.end)), None)
+    if span is not None:
+        a, _, period = span
+        label = PERIOD_LABEL.search(head, max(0, a - 40), a + 5)
+        if label:
+            yy = int(label["yy"]) % 100
+            if calendar.label_year(calendar.fy_end_for(period.end)) % 100 != yy:
+                calendar = FiscalCalendar(month, day, "end")
+        document.period = calendar.describe(period.start, period.end)
+    return calendar
+
+
+def _check_document(result: ExtractionResult, lines: list[str], text: str,
+                    blocks: list) -> None:
+    doc = result.document
+    did = doc.document_id
+    tables = [f for f in result.figures if f.section_kind != SectionKind.NARRATIVE]
+    if not result.figures:
+        doc.status = DocumentStatus.FAILED
+        doc.error_message = (f"{doc.file_name}: no figures found in {len(lines)} lines: no "
+                             "table and no amount in the text; is this an earnings release?")
+        doc.error_line = 1
+        return
+    if not tables and doc.period is None:
+        result.issues.append(Issue(did, "warning", "no_tables",
+                                   f"{doc.file_name}: no recognizable tables", None))
+    if doc.period is None:
+        result.issues.append(Issue(
+            did, "warning", "period_unknown",
+            f"{doc.file_name}: the period the release covers is not stated in its first "
+            "lines (expected e.g. 'from April 1, 2021 to September 30, 2021')", 1))
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    final = lines[last - 1].rstrip() if lines else ""
+    ends_in_table = blocks and blocks[-1].last_line == last
+    if not text.endswith("\n") and (ends_in_table or not final.endswith((".", ":", ")"))):
+        doc.status = DocumentStatus.FAILED if not tables else doc.status
+        message = (f"{doc.file_name} (line {last}): the file ends in the middle of a line "
+                   f"({final[-40:]!r}); it looks truncated: the figures before it were kept")
+        result.issues.append(Issue(did, "error", "truncated", message, last))
+        doc.error_message = message
+        doc.error_line = last
+    for kind, count in Counter(f.section_kind for f in result.figures).items():
+        if kind == SectionKind.UNKNOWN_TABLE:
+            result.issues.append(Issue(did, "warning", "unknown_table",
+                                       f"{count} figures in tables of unknown kind", None))
+
+

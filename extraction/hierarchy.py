@@ -1,0 +1,123 @@
+"""Rebuild the label hierarchy of a statement whose indentation the extraction lost.
+
+Two layouts meet in releases and both are handled:
+
+* total-last: a heading row without values ("Revenues", "Current assets") opens a group,
+  its lines follow, and a row labelled "Total ..." (or "Total", or the heading repeated)
+  closes it;
+* total-first: a row with values is followed by the rows that make it up ("Total
+  revenues" then "Network services", "Systems integration" ...). Nothing in the text
+  marks this; the numbers do: the following rows sum to it in every column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+_FOOTNOTE = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079*]+|\((?:note\s*)?\d\)", re.I)
+
+
+def normalise_label(label: str) -> str:
+    """Lowercase, footnote marks and trailing colons removed, spaces folded."""
+    text = _FOOTNOTE.sub("", label).lower()
+    text = re.sub(r"\s+", " ", text).strip(" :;,.")
+    return re.sub(r"^total of ", "total ", text)
+
+
+def _closes(row_label: str, group_label: str) -> bool:
+    row = normalise_label(row_label)
+    group = normalise_label(group_label)
+    group_base = re.sub(r"\s+attributable to$", "", group)
+    return row in {"total", f"total {group}", f"total {group_base}", group_base} or (
+        row.startswith(("net cash", "net increase", "net decrease"))
+        and group.startswith("cash flows")
+        and group.split(" ", 3)[-1] in row
+    )
+
+
+def _is_total_like(label: str) -> bool:
+    return normalise_label(label).startswith(("total", "subtotal", "net "))
+
+
+@dataclass(slots=True)
+class HierarchyRow:
+    label: str
+    vector: list[Decimal | None] | None  # None for a heading row without values
+    tolerance: list[Decimal]  # one unit of printed precision per column
+
+
+@dataclass(slots=True)
+class _Group:
+    label: str
+    is_heading: bool
+    end: int = -1  # last row index of a total-first group
+    has_direct_values: bool = False
+
+
+def _sums_to(children: list[list[Decimal | None]], total: list[Decimal | None],
+             tolerance: list[Decimal]) -> bool:
+    compared = 0
+    allowance = (len(children) + 1) // 2
+    for col, expected in enumerate(total):
+        parts = [c[col] if col < len(c) else None for c in children]
+        if expected is None or any(p is None for p in parts):
+            continue
+        compared += 1
+        if abs(sum(parts, Decimal(0)) - expected) > tolerance[col] * allowance:
+            return False
+    return compared > 0
+
+
+def label_paths(rows: list[HierarchyRow]) -> list[tuple[tuple[str, ...], bool]]:
+    """For each row, its parents' labels and whether its value is a sum of children."""
+    spans: dict[int, int] = {}
+
+    def span_of(i: int) -> int:
+        """Index of the last row belonging to row ``i`` (itself when it has no children)."""
+        if i in spans:
+            return spans[i]
+        spans[i] = i
+        total = rows[i].vector
+        if total is None:
+            return i
+        children: list[list[Decimal | None]] = []
+        j = i + 1
+        while j < len(rows) and rows[j].vector is not None and not _is_total_like(rows[j].label):
+            end_j = span_of(j)
+            children.append(rows[j].vector or [])
+            if len(children) >= 2 and _sums_to(children, total, rows[i].tolerance):
+                spans[i] = end_j
+                return end_j
+            j = end_j + 1
+        return i
+
+    stack: list[_Group] = []
+    result: list[tuple[tuple[str, ...], bool]] = []
+    for i, row in enumerate(rows):
+        while stack and not stack[-1].is_heading and stack[-1].end < i:
+            stack.pop()
+        if row.vector is None:
+            top_headings = [g for g in stack if g.is_heading]
+            if top_headings and stack[-1].is_heading and stack[-1].has_direct_values \
+                    and len(top_headings) > 1:
+                stack.pop()  # a new heading after lines of the previous one: a sibling
+            result.append((tuple(g.label for g in stack), False))
+            stack.append(_Group(row.label, is_heading=True))
+            continue
+        closing = next((k for k in range(len(stack) - 1, -1, -1)
+                        if stack[k].is_heading and _closes(row.label, stack[k].label)), None)
+        if closing is not None:
+            result.append((tuple(g.label for g in stack[: closing + 1]), True))
+            del stack[closing:]
+            continue
+        if normalise_label(row.label) == "subtotal" and len(stack) > 1 and stack[-1].is_heading:
+            stack.pop()
+        if stack:
+            stack[-1].has_direct_values = True
+        end = span_of(i)
+        result.append((tuple(g.label for g in stack), end > i))
+        if end > i:
+            stack.append(_Group(row.label, is_heading=False, end=end))
+    return result

@@ -1,0 +1,308 @@
+"""Figures printed in sentences: "Total revenues were JPY109,054 million, up 7.3% YoY
+(JPY101,665 million for 1H20)."
+
+Each amount (money, a percentage, a number of shares) is read with the words around it:
+what precedes it says whether it is a level, a change or a ratio and what it is about; a
+period phrase next to it ("for 1H20", "as of March 31, 2021") says when. An amount with
+no subject of its own ("up 7.3%", "(JPY101,665 million for 1H20)") describes the subject
+before it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from extraction.models import Figure, Measure, Period, SectionKind
+from extraction.numbers import scale_of_word, to_base_units, xbrl_decimals
+from extraction.periods import DATE, FiscalCalendar, find_periods
+from extraction.tables import DocContext
+
+AMOUNT = re.compile(
+    r"(?P<cur>JPY|\u00a5|US\$)\s?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
+    r"(?:\s*(?P<scale>trillion|billion|million|thousand)s?\b)?"
+    r"|(?<![\w.,])(?P<pnum>[0-9]+(?:\.[0-9]+)?)\s?%"
+    r"|(?<![\w.,])(?P<snum>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\s+shares\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"</?[a-zA-Z][^>]{0,20}>|\*")
+_CHANGE_BEFORE = re.compile(
+    r"\b(?P<word>up|down|increased|decreased|increase|decrease|rose|fell|grew|declined|growth"
+    r"|increases|decreases)\b(?:\s+(?:by|of))?\s*(?:approximately\s+|about\s+)?$",
+    re.IGNORECASE,
+)
+_NEGATIVE_WORDS = {"down", "decreased", "decrease", "fell", "declined", "decreases"}
+_YOY_AFTER = re.compile(r"^\s*(?:yoy\b|year[- ]over[- ]year|year[- ]on[- ]year)", re.IGNORECASE)
+_PERIOD_AFTER = re.compile(
+    r"^\s*(?:(?:trillion|billion|million|thousand)s?\s+)?(?:yen\s+)?(?:shares\s+)?"
+    r"(?:for|as of|as at|in|at)\s+", re.IGNORECASE)
+_BOUND_BEFORE = re.compile(r"\b(?:over|more than|at least|above|under|less than)\s*$", re.I)
+_ANNOUNCEMENT_DATE = re.compile(r"\b(?:on|disclosed on|announced on|dated)\s+$", re.I)
+_STOP = {
+    "was", "were", "is", "are", "be", "been", "totaled", "totalled", "amounted", "to", "of",
+    "by", "up", "down", "yoy", "compared", "from", "for", "the", "a", "an", "and", "as", "at",
+    "increased", "decreased", "increase", "decrease", "in", "which", "with", "million",
+    "billion", "thousand", "jpy", "balance", "there", "it", "its", "this", "that", "over",
+    "under", "than", "more", "less", "respectively", "while", "on", "shares", "upward",
+    "downward", "approximately", "about", "around", "net", "year", "yen", "",
+}
+_LEAD_TRIM = re.compile(
+    r"^(?:[-*\u2022]\s*)?(?:[ivx]+[.)]\s*|\(?[0-9]+[.)]\s*)?"
+    r"(?:(?:and|or|but|while|including|compared to|compared with|which|there was|there were"
+    r"|it included|of which|mainly due to|due to|the balance of|as for|regarding|as a result"
+    r"|as of|in)\s+)*",
+    re.IGNORECASE,
+)
+_TAIL_TRIM = re.compile(
+    r"(?:\s+(?:was|were|is|are|totaled|totalled|amounted to|of|by|to|at|increased|decreased|as of"
+    r"|as at|as|for"
+    r"|increased by|decreased by|from|reached|stood at|upward from|from over|over|totaling))+"
+    r"\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+_CHANGE_IN = re.compile(
+    r"\b(?:an?\s+)?(?P<word>increase|decrease)s?\s+in\s+(?P<subject>[^,;()]{2,80}?)\s+by\s*$",
+    re.I)
+_AMOUNT_OF = re.compile(r"\s+of\s+(?P<subject>[a-z][^,;()]{2,80})", re.I)
+_QUALIFIER_START = re.compile(r"^\s*(?:mainly|including|which|primarily|due to)\b", re.I)
+
+
+@dataclass(slots=True)
+class _Amount:
+    start: int
+    end: int
+    num_start: int
+    num_end: int
+    raw: str
+    number: Decimal
+    decimals: int
+    kind: str  # money | percent | shares
+    scale: int
+    currency: str | None
+
+
+def _amounts(sentence: str, offset: int) -> list[_Amount]:
+    found = []
+    for m in AMOUNT.finditer(sentence):
+        if m["num"]:
+            text, kind, start, end = m["num"], "money", m.start("num"), m.end("num")
+        elif m["pnum"]:
+            text, kind, start, end = m["pnum"], "percent", m.start("pnum"), m.end("pnum")
+        else:
+            text, kind, start, end = m["snum"], "shares", m.start("snum"), m.end("snum")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+        found.append(_Amount(
+            start=m.start(), end=m.end(), num_start=offset + start, num_end=offset + end,
+            raw=m.group(), number=Decimal(text.replace(",", "")), decimals=decimals, kind=kind,
+            scale=scale_of_word(m["scale"]) if kind == "money" else 0,
+            currency=(m["cur"] or "").upper() or None,
+        ))
+    return found
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z'&-]*", text) if w.lower() not in _STOP]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for a, b in spans:
+        for i in range(max(0, a), min(len(chars), b)):
+            chars[i] = " "
+    return "".join(chars)
+
+
+def _label_from(segment: str) -> str | None:
+    """The subject phrase in the words before an amount, or None if there is none."""
+    parts = re.split(r"[,;(]|\)\s*[,.]?", segment)
+    candidates = []
+    for position, part in enumerate(reversed(parts)):
+        if position > 0 and _QUALIFIER_START.match(part):
+            continue  # "mainly due to ...", "including ..." qualify; they are not subjects
+        cleaned = _TAIL_TRIM.sub("", part.strip(" :\"'(")).strip(" :\"'(")
+        cleaned = _LEAD_TRIM.sub("", cleaned).strip(" :\"'(")
+        cleaned = re.sub(r"\s+", " ", cleaned)
+        if len(_content_words(cleaned)) >= 1 and not re.fullmatch(r"(?i)loss|gain", cleaned):
+            candidates.append(cleaned)
+            # "Systems construction, a one-time revenue, was ...": the apposition names a
+            # kind, the phrase before it names the subject
+            if not re.match(r"(?i)an? ", cleaned):
+                return cleaned
+        elif position == 0 and re.fullmatch(r"(?i)loss|gain", cleaned):
+            return None
+    return candidates[-1] if candidates else None
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    result = []
+    start = 0
+    for m in re.finditer(r"(?<=[.;!?\"])\s+(?=[A-Z\"(<*-])|(?<=[a-z0-9)])\s+(?=- [ivx]+\.)", text):
+        result.append((start, text[start:m.start()]))
+        start = m.end()
+    result.append((start, text[start:]))
+    return result
+
+
+def _period_in(text: str, calendar: FiscalCalendar | None) -> Period | None:
+    """The last period phrase in ``text`` that is not an announcement date."""
+    best = None
+    for a, _, period in find_periods(text, calendar):
+        if period.is_instant and _ANNOUNCEMENT_DATE.search(text[:a]):
+            continue
+        best = period
+    return best
+
+
+def narrative_figures(
+    lines: list[str], line_numbers: list[int], ctx: DocContext
+) -> list[Figure]:
+    """Figures in the prose lines (1-based ``line_numbers``) of a document."""
+    figures: list[Figure] = []
+    heading: str | None = None
+    for number, raw_line in zip(line_numbers, lines, strict=True):
+        if not raw_line.strip():
+            continue
+        line = _TAG.sub(lambda m: " " * len(m.group()), raw_line)
+        line_figures = _line_figures(line, number, ctx, heading)
+        figures.extend(line_figures)
+        stripped = line.strip()
+        if stripped.endswith(":"):
+            heading = _LEAD_TRIM.sub("", stripped.rstrip(":")).strip()
+        elif not line_figures or len(stripped) > 200:
+            heading = None
+    return figures
+
+
+def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) -> list[Figure]:
+    figures: list[Figure] = []
+    # a paragraph that opens "As of September 30, 2021," speaks of balances throughout
+    paragraph_instant = bool(re.match(r"\s*as (?:of|at)\b", line, re.I))
+    for offset, sentence in _sentences(line):
+        amounts = _amounts(sentence, offset)
+        if not amounts:
+            continue
+        sentence_period = _sentence_period(sentence, amounts, ctx, paragraph_instant)
+        previous: Figure | None = None
+        cursor = 0
+        for amount in amounts:
+            segment = sentence[cursor:amount.start]
+            # what came before a closing parenthesis or a semicolon belongs to the previous
+            # clause ("(JPY43,291 million for 1H20); orders received for ...")
+            cut = max(segment.rfind(")"), segment.rfind(";"))
+            if cut >= 0 and cursor > 0:
+                segment = segment[cut + 1 :]
+            period_spans = [(a, b) for a, b, _ in find_periods(segment, ctx.calendar)]
+            label = _label_from(_blank(segment, period_spans))
+            change_in = _CHANGE_IN.search(segment)
+            if change_in:
+                label = change_in["subject"].strip()
+            after_of = _AMOUNT_OF.match(sentence[amount.end:])
+            if after_of and (label is None or _LEAD_TRIM.fullmatch(label + " ")):
+                label = after_of["subject"].strip()
+            flags: list[str] = []
+            before = sentence[max(0, amount.start - 40):amount.start]
+            after = sentence[amount.end:amount.end + 60]
+            change = _CHANGE_BEFORE.search(before)
+            measure = Measure.VALUE
+            sign = 1
+            if amount.kind == "percent":
+                measure = Measure.RATIO
+                if change or _YOY_AFTER.match(after):
+                    measure = Measure.CHANGE_PERCENT
+            elif change or change_in:
+                measure = Measure.CHANGE
+            if change and change["word"].lower() in _NEGATIVE_WORDS or (
+                    change_in and change_in["word"].lower() == "decrease"):
+                sign = -1
+            if _BOUND_BEFORE.search(before):
+                flags.append("bound_" + _BOUND_BEFORE.search(before).group().split()[0].lower())
+            inherited = label is None
+            if inherited:
+                label = previous.item_label if previous else heading
+                if previous is not None and re.search(r"\bloss\b", segment, re.I) and not \
+                        re.search(r"\bloss", previous.item_label, re.I):
+                    sign = -1
+                    flags.append("sign_from_wording")
+            period = None
+            just_before = [p for a, b, p in find_periods(segment, ctx.calendar)
+                           if not segment[b:].strip(" :,of")]
+            if just_before:
+                period = just_before[-1]  # "As of September 30, 2021: 93,534,800 shares"
+            after_period = _PERIOD_AFTER.match(after)
+            if after_period and period is None:
+                period = _period_in(after[after_period.start():after_period.end() + 45].split(
+                    ")")[0].split(";")[0], ctx.calendar)
+            if period is None:
+                period = _period_in(segment, ctx.calendar)
+            if period is None and measure in (Measure.CHANGE, Measure.CHANGE_PERCENT) and \
+                    previous is not None and inherited:
+                period = previous.period
+            if period is None:
+                period = sentence_period
+            unit, scale = _unit(amount, label or "", sentence)
+            value = to_base_units(amount.number * sign, scale)
+            scenario = "forecast" if (
+                period and ctx.published_on and period.end > ctx.published_on) else "actual"
+            figure = Figure(
+                document_id=ctx.document_id, sequence=0, section_kind=SectionKind.NARRATIVE,
+                block_index=-1, block_title=None, row_label=sentence.strip()[:200],
+                item_label=label or "", label_path=(), column_header=None, column_index=None,
+                member=None, period=period, scenario=scenario, forecast_status=None,
+                forecast_announced_on=ctx.published_on if scenario == "forecast" else None,
+                measure=measure, unit=unit, scale=scale,
+                decimals=xbrl_decimals(amount.decimals, scale), raw_text=amount.raw,
+                value=value, line_number=number, char_start=amount.num_start,
+                char_end=amount.num_end,
+                flags=tuple(flags + ([] if label else ["label_unknown"])),
+            )
+            figures.append(figure)
+            if not inherited or previous is None:
+                previous = figure
+            cursor = amount.end
+    return figures
+
+
+def _sentence_period(sentence: str, amounts: list[_Amount], ctx: DocContext,
+                     paragraph_instant: bool) -> Period | None:
+    """The period a sentence speaks of when an amount names none of its own."""
+    lead = sentence[: amounts[0].start]
+    found = _period_in(lead, ctx.calendar)
+    if found:
+        return found
+    doc = ctx.period
+    if doc is None:
+        return None
+    if re.search(r"\bbalance\b|\bas of\b|\bbacklog\b", sentence, re.I) or paragraph_instant:
+        if ctx.calendar:
+            return ctx.calendar.describe(None, doc.end)
+        return Period(end=doc.end, start=None, label=None, fiscal_year=doc.fiscal_year)
+    return doc
+
+
+def _unit(amount: _Amount, label: str, sentence: str) -> tuple[str, int]:
+    if amount.kind == "percent":
+        return "percent", 0
+    if amount.kind == "shares":
+        return "shares", 0
+    if amount.scale == 0 and re.search(r"per[\s\W]*share|dividends?", label + " " + sentence,
+                                       re.I):
+        return "JPY/share", 0
+    return ("USD" if amount.currency == "US$" else "JPY"), amount.scale
+
+
+def original_forecast_date(text: str) -> dt.date | None:
+    """When the forecasts a release revises were first announced ("... announced on May 12")."""
+    for sentence in re.split(r"(?<=\.)\s+", text):
+        if not re.search(r"\brevis", sentence, re.I):
+            continue
+        match = re.search(r"(?:targets?|forecasts?)[^.]{0,120}?(?:announced|disclosed)\s+on\s+",
+                          sentence, re.I)
+        if match:
+            date = DATE.search(sentence, match.end())
+            if date and date.start() - match.end() < 3:
+                from extraction.periods import parse_date
+
+                return parse_date(date)
+    return None

@@ -1,0 +1,106 @@
+"""Numeric tokens and cells: what counts as a number, and how a printed cell parses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+# Every run of ASCII digits (with thousands separators and a decimal part) is a token
+# of the ledger, and so is a run of superscript digits (footnote marks).
+NUMBER_TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+SUPERSCRIPT_TOKEN = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
+
+NIL_MARKERS = frozenset({"-", "\u2014", "\u2013", "\u2012", "\u2015", "_", "\uff0d", "\u2212"})
+_NEGATIVE_PREFIXES = ("-", "\u2212", "\u25b3", "\u25b2")  # minus, triangles used in Japan
+
+_CELL = re.compile(
+    r"""^(?P<open>\()?
+        (?P<neg>[-\u2212\u25b3\u25b2])?\s*
+        (?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)
+        (?P<frac>\.[0-9]*)?
+        \s*(?P<pct>%)?
+        (?P<close>\))?$""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumber:
+    """A number as printed: signed value at printed scale, its precision and repairs."""
+
+    value: Decimal | None  # None when the cell is cut and cannot be completed
+    decimals: int  # digits after the decimal point as printed
+    is_percent: bool
+    flags: tuple[str, ...]
+    token_start: int  # offset of the digits inside the cell text
+    token_end: int
+
+
+def is_nil(text: str) -> bool:
+    """True for the dashes and underscores releases print for 'nothing'."""
+    return text.strip() in NIL_MARKERS
+
+
+def parse_number(text: str) -> ParsedNumber | None:
+    """Parse a table cell such as ``(1,234)``, ``-5.2``, ``13.``, ``(4.`` or ``7.3%``.
+
+    Returns None when the cell is not a single number. A missing closing parenthesis is
+    repaired (the sign is certain) and flagged; a number cut after its decimal point keeps
+    no value, because the missing digits cannot be known, and is flagged ``truncated``.
+    """
+    stripped = text.strip()
+    match = _CELL.match(stripped)
+    if match is None:
+        return None
+    offset = len(text) - len(text.lstrip())
+    flags: list[str] = []
+    negative = bool(match["open"]) or bool(match["neg"])
+    if match["open"] and not match["close"]:
+        flags.append("repaired_paren")
+    if match["close"] and not match["open"]:
+        return None
+    frac = match["frac"] or ""
+    digits = match["digits"].replace(",", "")
+    value: Decimal | None
+    if frac == ".":
+        flags.append("truncated")
+        value = None
+        decimals = 0
+    else:
+        decimals = len(frac) - 1 if frac else 0
+        value = Decimal(digits + frac)
+        if negative:
+            value = -value
+    return ParsedNumber(
+        value=value,
+        decimals=decimals,
+        is_percent=bool(match["pct"]),
+        flags=tuple(flags),
+        token_start=offset + match.start("digits"),
+        token_end=offset + (match.end("frac") if frac and frac != "." else match.end("digits")),
+    )
+
+
+_SCALE_WORDS = {"thousand": 3, "thousands": 3, "million": 6, "millions": 6, "billion": 9,
+                "billions": 9, "trillion": 12, "trillions": 12}
+
+
+def scale_of_word(word: str | None) -> int:
+    """Power of ten for 'thousand', 'millions', 'billion' ...; 0 for none."""
+    if not word:
+        return 0
+    return _SCALE_WORDS.get(word.lower().rstrip("."), 0)
+
+
+def xbrl_decimals(printed_decimals: int, scale: int) -> int:
+    """XBRL ``decimals`` of a number printed with ``printed_decimals`` at ``10**scale``."""
+    return printed_decimals - scale
+
+
+def to_base_units(value: Decimal | None, scale: int) -> Decimal | None:
+    """The printed value times ``10**scale``, exactly."""
+    if value is None:
+        return None
+    # format 'f' keeps plain notation (1.091E+11 would confuse readers and loaders)
+    return Decimal(format(value.scaleb(scale), "f")) if scale else value

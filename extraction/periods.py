@@ -1,0 +1,218 @@
+"""Dates, period phrases and the company's fiscal calendar, all read from the text."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from extraction.models import Period
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+_MONTH_NAME = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+DATE = re.compile(
+    rf"\b(?P<month>{_MONTH_NAME})\.?\s+(?P<day>[0-9]{{1,2}}),?\s+(?P<year>(?:19|20)[0-9]{{2}})\b"
+    rf"|\b(?P<iy>(?:19|20)[0-9]{{2}})[-/](?P<im>[0-9]{{1,2}})[-/](?P<id>[0-9]{{1,2}})\b"
+    rf"|(?P<jy>(?:19|20)[0-9]{{2}})\u5e74(?P<jm>[0-9]{{1,2}})\u6708(?P<jd>[0-9]{{1,2}})\u65e5",
+    re.IGNORECASE,
+)
+_NUMBER_WORDS = {"one": 1, "three": 3, "six": 6, "nine": 9, "twelve": 12}
+_MONTHS_ENDED = re.compile(
+    r"\b(?P<n>three|six|nine|twelve|3|6|9|12)[- ]months?\s+(?:period\s+)?(?:ended|ending)\s+",
+    re.IGNORECASE,
+)
+_YEAR_ENDED = re.compile(r"\b(?:fiscal\s+)?year\s+(?P<tense>ended|ending)\s+", re.IGNORECASE)
+_FROM_TO = re.compile(r"\bfrom\s+$|\bto\s+$", re.IGNORECASE)
+PERIOD_LABEL = re.compile(
+    r"(?<![A-Za-z0-9])(?:(?P<q>[1-4])Q|Q(?P<q2>[1-4])|(?P<h>[12])H|H(?P<h2>[12])|(?P<m9>9)M"
+    r"|(?P<fy>FY))\s?'?(?P<yy>(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9])"
+)
+
+
+def parse_date(match: re.Match[str]) -> dt.date | None:
+    """The date a :data:`DATE` match names, or None for an impossible one."""
+    try:
+        if match["month"]:
+            month = _MONTHS[match["month"][:3].lower()]
+            return dt.date(int(match["year"]), month, int(match["day"]))
+        if match["iy"]:
+            return dt.date(int(match["iy"]), int(match["im"]), int(match["id"]))
+        return dt.date(int(match["jy"]), int(match["jm"]), int(match["jd"]))
+    except ValueError:
+        return None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by ``months``, clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def duration_ending(end: dt.date, months: int) -> dt.date:
+    """Start of the ``months``-long period ending on ``end`` (inclusive)."""
+    after = end + dt.timedelta(days=1)
+    return add_months(after, -months)
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Length in whole months of a duration that runs from ``start`` to ``end``."""
+    after = end + dt.timedelta(days=1)
+    return (after.year - start.year) * 12 + after.month - start.month
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalCalendar:
+    """A company's fiscal year: its last month and day, and how years are labelled.
+
+    ``label_basis`` is ``"start"`` when "FY2021" names the year that starts in 2021 (the
+    Japanese habit for March year ends) and ``"end"`` when it names the year ending in it.
+    """
+
+    end_month: int
+    end_day: int
+    label_basis: str = "start"
+
+    def fy_end_for(self, day: dt.date) -> dt.date:
+        """The last day of the fiscal year that contains ``day``."""
+        candidate = self._end_in(day.year)
+        return candidate if day <= candidate else self._end_in(day.year + 1)
+
+    def _end_in(self, year: int) -> dt.date:
+        last = calendar.monthrange(year, self.end_month)[1]
+        return dt.date(year, self.end_month, min(self.end_day, last))
+
+    def fy_start(self, fy_end: dt.date) -> dt.date:
+        return self._end_in(fy_end.year - 1) + dt.timedelta(days=1)
+
+    def label_year(self, fy_end: dt.date) -> int:
+        """The year in the fiscal year's label ("FY2021" -> 2021)."""
+        if self.label_basis == "end":
+            return fy_end.year
+        return self.fy_start(fy_end).year
+
+    def fy_end_of_label(self, label_year: int) -> dt.date:
+        if self.label_basis == "end":
+            return self._end_in(label_year)
+        start_year = label_year
+        # the year starting in start_year ends in it (December) or in the next year
+        end = self._end_in(start_year)
+        return end if self.fy_start(end).year == start_year else self._end_in(start_year + 1)
+
+    def describe(self, start: dt.date | None, end: dt.date) -> Period:
+        """A :class:`Period` with its fiscal year and label (Q1, 1H, 9M, FY, Q2 ...)."""
+        fy_end = self.fy_end_for(end)
+        fiscal_year = self.label_year(fy_end)
+        fy_start = self.fy_start(fy_end)
+        if start is None:
+            quarter = months_between(fy_start, end) / 3
+            label = f"Q{int(quarter)}" if quarter in (1, 2, 3, 4) else None
+            return Period(end=end, start=None, label=label, fiscal_year=fiscal_year)
+        months = months_between(start, end)
+        label: str | None = None
+        if start == fy_start:
+            label = {3: "Q1", 6: "1H", 9: "9M", 12: "FY"}.get(months)
+        elif months == 3:
+            offset = months_between(fy_start, start - dt.timedelta(days=1)) if start > fy_start else 0
+            label = {3: "Q2", 6: "Q3", 9: "Q4"}.get(offset)
+        elif months == 6 and months_between(fy_start, start - dt.timedelta(days=1)) == 6:
+            label = "2H"
+        return Period(end=end, start=start, label=label, fiscal_year=fiscal_year)
+
+    def period_of_label(self, match: re.Match[str]) -> Period | None:
+        """The period a :data:`PERIOD_LABEL` match ("1H20", "FY2021", "1Q23") names."""
+        yy = int(match["yy"])
+        year = yy if yy > 100 else 2000 + yy
+        fy_end = self.fy_end_of_label(year)
+        fy_start = self.fy_start(fy_end)
+        if match["fy"]:
+            start, months = fy_start, 12
+        elif match["h"] or match["h2"]:
+            half = int(match["h"] or match["h2"])
+            start, months = add_months(fy_start, 6 * (half - 1)), 6
+        elif match["m9"]:
+            start, months = fy_start, 9
+        else:
+            quarter = int(match["q"] or match["q2"])
+            start, months = add_months(fy_start, 3 * (quarter - 1)), 3
+        end = add_months(start, months) - dt.timedelta(days=1)
+        return self.describe(start, end)
+
+
+def _date_after(text: str, pos: int) -> tuple[dt.date, int] | None:
+    match = DATE.match(text, pos)
+    if match is None:
+        match = DATE.search(text, pos, pos + 40)
+    if match is None:
+        return None
+    day = parse_date(match)
+    return (day, match.end()) if day else None
+
+
+def find_periods(text: str, calendar_: FiscalCalendar | None) -> list[tuple[int, int, Period]]:
+    """Every period phrase in ``text`` as (start offset, end offset, period), in order.
+
+    Understood: "Six Months Ended September 30, 2021", "Fiscal Year Ending March 31, 2022",
+    "from April 1, 2021 to September 30, 2021", "As of Sep. 30, 2020", a bare date (an
+    instant), and labels such as "1H20", "1Q23", "FY2021" (which need the fiscal calendar).
+    """
+    found: list[tuple[int, int, Period]] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(a: int, b: int) -> bool:
+        return all(b <= s or a >= e for s, e in taken)
+
+    def add(a: int, b: int, period: Period) -> None:
+        found.append((a, b, period))
+        taken.append((a, b))
+
+    describe = calendar_.describe if calendar_ else (lambda s, e: Period(end=e, start=s))
+    for match in _MONTHS_ENDED.finditer(text):
+        dated = _date_after(text, match.end())
+        if dated:
+            months = _NUMBER_WORDS.get(match["n"].lower()) or int(match["n"])
+            add(match.start(), dated[1], describe(duration_ending(dated[0], months), dated[0]))
+    for match in _YEAR_ENDED.finditer(text):
+        if not free(match.start(), match.end()):
+            continue
+        dated = _date_after(text, match.end())
+        if dated:
+            add(match.start(), dated[1], describe(duration_ending(dated[0], 12), dated[0]))
+    for match in re.finditer(rf"\bfrom\s+({DATE.pattern})\s+(?:to|through)\s+", text, re.I):
+        dated = _date_after(text, match.end())
+        start_match = DATE.search(text, match.start())
+        if dated and start_match and free(match.start(), dated[1]):
+            start = parse_date(start_match)
+            if start and start <= dated[0]:
+                add(match.start(), dated[1], describe(start, dated[0]))
+    for match in DATE.finditer(text):
+        if free(match.start(), match.end()):
+            day = parse_date(match)
+            if day:
+                add(match.start(), match.end(), describe(None, day))
+    if calendar_:
+        for match in PERIOD_LABEL.finditer(text):
+            if free(match.start(), match.end()):
+                period = calendar_.period_of_label(match)
+                if period:
+                    add(match.start(), match.end(), period)
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def fiscal_year_end_mentions(text: str) -> list[tuple[dt.date, int]]:
+    """Dates that end a fiscal year ("fiscal year ending March 31, 2022"), with offsets."""
+    result = []
+    for match in _YEAR_ENDED.finditer(text):
+        dated = _date_after(text, match.end())
+        if dated and dated[1] - match.end() < 40:
+            result.append((dated[0], match.start()))
+    return result

@@ -1,0 +1,783 @@
+"""Interpret a table block: its columns (period, unit, member, measure) and its cells.
+
+A table is read in three layouts, chosen from what its headers and row labels say:
+
+* ``period_columns``: lines down, periods across ("March 31, 2021 | September 30, 2021");
+* ``period_rows``: periods down, line items across (the exchange's summary tables);
+* ``member_columns``: lines down, members such as segments or equity components across,
+  with the period given by the caption ("Six months ended September 30, 2021") or by
+  the row itself ("Balance, April 1, 2021").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from importlib import resources
+
+from extraction.blocks import Block, Cell, Row
+from extraction.hierarchy import HierarchyRow, label_paths, normalise_label
+from extraction.models import Figure, Issue, Measure, Period, SectionKind
+from extraction.numbers import (
+    NUMBER_TOKEN,
+    ParsedNumber,
+    is_nil,
+    parse_number,
+    scale_of_word,
+    to_base_units,
+    xbrl_decimals,
+)
+from extraction.periods import FiscalCalendar, find_periods
+from extraction.units import Unit, is_count_caption, unit_of_header, unit_of_label
+
+INLINE_AMOUNT = re.compile(
+    r"(?P<cur>JPY|\u00a5|US\$)\s?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
+    r"(?:\s*(?P<scale>trillion|billion|million|thousand)s?\b)?",
+    re.IGNORECASE,
+)
+_CHANGE_HEADER = re.compile(r"\b(?:yoy|change|increase|decrease|growth)\b|^%$", re.I)
+_RATIO_HEADER = re.compile(r"\bratio\b|\bmargin\b|\bshare of\b", re.I)
+_MEMBER_HEADER = re.compile(
+    r"^(?:[1-4]Q|Q[1-4]|first[- ]quarter|second[- ]quarter|third[- ]quarter|interim|year)"
+    r"[- ]?end$|^(?:total|annual|interim)$",
+    re.I,
+)
+_FORECAST_WORD = re.compile(r"\bforecasts?\b|\btargets?\b|\bplan\b|\boutlook\b", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """What the whole document tells every table: its calendar, dates and period."""
+
+    document_id: str
+    calendar: FiscalCalendar | None
+    published_on: dt.date | None
+    period: Period | None
+    original_forecast_announced_on: dt.date | None = None
+    forecasts_revised: bool = False  # the release says it changes its latest forecasts
+
+
+@dataclass(slots=True)
+class Column:
+    index: int  # position of the cell in the row (the label is cell 0)
+    header: str | None = None
+    unit: Unit | None = None
+    period: Period | None = None
+    measure: Measure = Measure.VALUE
+    item: str | None = None  # line item named by the column (period_rows layout)
+    member: str | None = None  # a member named by the column (member_columns layout)
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Layout:
+    block: Block
+    orientation: str
+    columns: list[Column]
+    header_rows: list[Row]
+    body: list[Row]
+    captions: list[str]
+    context_period: Period | None
+    table_unit: Unit | None
+    kind: SectionKind = SectionKind.UNKNOWN_TABLE
+    damaged_header: bool = False
+    inline: bool = False
+
+    @property
+    def title(self) -> str | None:
+        return self.captions[-1] if self.captions else None
+
+
+# ---------------------------------------------------------------------------- kinds
+
+
+@dataclass(frozen=True, slots=True)
+class _KindRule:
+    kind: str
+    where: str
+    pattern: re.Pattern[str]
+    weight: int
+
+
+def _load_kind_rules() -> list[_KindRule]:
+    text = resources.files("extraction.vocab").joinpath("section_kinds.csv").read_text("utf-8")
+    return [
+        _KindRule(r["section_kind"], r["where"], re.compile(r["pattern"], re.I), int(r["weight"]))
+        for r in csv.DictReader(text.splitlines())
+    ]
+
+
+_KIND_RULES = _load_kind_rules()
+
+
+def classify(layout: Layout, ctx: DocContext) -> SectionKind:
+    """Choose the section kind from the table's labels, headers and captions."""
+    labels = [normalise_label(r.label) for r in layout.body if r.label]
+    headers = [normalise_label(c.header or "") for c in layout.columns if c.header]
+    captions = " ".join(layout.captions + [t for _, t in layout.block.trailing_lines])
+    scores: dict[str, int] = {}
+    for rule in _KIND_RULES:
+        if rule.where == "label":
+            hits = sum(1 for label in labels if rule.pattern.search(label))
+            if rule.kind == "revenue_breakdown":
+                hits = hits if hits >= 3 else 0
+            score = rule.weight * min(hits, 3)
+        elif rule.where == "header":
+            score = rule.weight * min(sum(1 for h in headers if rule.pattern.search(h)), 3)
+        else:
+            score = rule.weight if rule.pattern.search(captions) else 0
+        scores[rule.kind] = scores.get(rule.kind, 0) + score
+    if layout.inline:
+        has_forecast = _FORECAST_WORD.search(captions) is not None
+        return SectionKind.TARGETS if has_forecast and "highlight" not in captions.lower() \
+            else SectionKind.HIGHLIGHTS
+    has_change_pct = any(c.measure == Measure.CHANGE_PERCENT for c in layout.columns)
+    if layout.orientation == "period_rows":
+        rows_forecast = all(_row_is_forecast(r.label, layout, ctx) for r in layout.body
+                            if r.has_numbers)
+        if scores.get("dividends", 0) >= 4:
+            return SectionKind.DIVIDENDS
+        if rows_forecast:
+            return SectionKind.TARGETS
+        if scores.get("financial_position", 0) > 0 or any("total assets" in h for h in headers):
+            return SectionKind.FINANCIAL_POSITION_SUMMARY
+        if headers and all("per share" in h for h in headers):
+            return SectionKind.PER_SHARE
+        return SectionKind.OPERATING_RESULTS_SUMMARY
+    if layout.orientation == "member_columns":
+        for kind in ("changes_in_equity", "segment_information"):
+            scores[kind] = scores.get(kind, 0) + 2
+    else:
+        scores["segment_information"] = 0
+        scores["changes_in_equity"] = 0
+    if has_change_pct:
+        # statements print no YoY column: a table with one is a summary or breakdown
+        for kind in ("financial_position", "profit_or_loss", "cash_flows",
+                     "comprehensive_income"):
+            scores[kind] = 0
+    best = max(scores.items(), key=lambda kv: kv[1])
+    if best[1] <= 0:
+        return SectionKind.UNKNOWN_TABLE
+    kind = SectionKind(best[0])
+    if kind in (SectionKind.PROFIT_OR_LOSS, SectionKind.COMPREHENSIVE_INCOME):
+        months = _table_months(layout)
+        doc_months = _months(ctx.period)
+        if months is not None and doc_months is not None and months < doc_months:
+            kind = SectionKind(f"{kind.value}_quarter")
+    return kind
+
+
+def _months(period: Period | None) -> int | None:
+    if period is None or period.start is None:
+        return None
+    from extraction.periods import months_between
+
+    return months_between(period.start, period.end)
+
+
+def _table_months(layout: Layout) -> int | None:
+    lengths = {_months(c.period) for c in layout.columns if c.period is not None}
+    lengths.discard(None)
+    return max(lengths) if lengths else _months(layout.context_period)
+
+
+# --------------------------------------------------------------------------- header
+
+
+def _cell(row: Row, index: int) -> str:
+    return row.cells[index].text if index < len(row.cells) else ""
+
+
+def _row_kind(row: Row, calendar: FiscalCalendar | None, n: int) -> str:
+    texts = [_cell(row, j) for j in range(1, max(n + 1, len(row.cells)))]
+    filled = [t for t in texts if t]
+    if not filled:
+        return "title"
+    units = sum(1 for t in filled if unit_of_header(t))
+    periods = sum(1 for t in filled if find_periods(t, calendar))
+    if units and units >= len(filled) / 2:
+        return "unit"
+    if periods and periods >= len(filled) / 2:
+        return "period"
+    if len(filled) == 1 and n >= 3 and len(filled[0]) > 25:
+        return "title"
+    return "text"
+
+
+def _spanning_run(row: Row, n: int) -> set[int]:
+    """Cells that are fragments of one caption spread over several columns.
+
+    PDF extraction cuts a caption such as "Owners of the parent's shareholders' equity"
+    into cells ("Ow", "ners of the parent'", ...): a run of adjacent cells in which a
+    later cell starts in lower case or the earlier one ends mid-word.
+    """
+    indices = [j for j in range(1, max(n + 1, len(row.cells))) if _cell(row, j)]
+    spanning: set[int] = set()
+    for a, b in zip(indices, indices[1:], strict=False):
+        if b == a + 1 and (_cell(row, b)[:1].islower() or _cell(row, a)[-1:].isalpha()
+                           and len(_cell(row, a)) <= 3):
+            spanning.update({a, b})
+    return spanning
+
+
+def _realign(texts: list[str], slots: int) -> list[str] | None:
+    """Header texts in order with duplicates and cut-off fragments merged, if they fit."""
+    sequence: list[str] = []
+    for text in texts:
+        if sequence and text == sequence[-1]:
+            continue
+        if sequence and text[:1].islower() and len(text) <= 10:
+            sequence[-1] = f"{sequence[-1]} {text}"
+            continue
+        sequence.append(text)
+    return sequence if len(sequence) == slots else None
+
+
+def analyse(block: Block, ctx: DocContext) -> Layout:
+    """Work out the layout of ``block``: header rows, columns and orientation."""
+    rows = block.rows
+    first_data = next(i for i, r in enumerate(rows) if r.has_numbers)
+    # Label-only rows after the last column-header row are headings of the body
+    # ("Assets", "Current assets"), not part of the column header.
+    last_header = max((i for i, r in enumerate(rows[:first_data])
+                       if any(c.text for c in r.values)), default=-1)
+    header_rows, body = rows[: last_header + 1], rows[last_header + 1 :]
+    n = max(len(r.cells) - 1 for r in body if r.has_numbers)
+    captions = [text for _, text in block.caption_lines]
+    kinds = {id(r): _row_kind(r, ctx.calendar, n) for r in header_rows}
+    for r in header_rows:
+        if kinds[id(r)] == "title":
+            captions.append(" ".join(c.text for c in r.cells if c.text))
+    inline = any(INLINE_AMOUNT.search(c.text) for r in body for c in r.values)
+
+    columns = [Column(index=j) for j in range(1, n + 1)]
+    text_candidates = [r for r in header_rows if kinds[id(r)] == "text"]
+    if len(text_candidates) > 1:
+        widest = max(sum(1 for c in r.values if c.text) for r in text_candidates)
+        for r in text_candidates:
+            if widest >= 3 and sum(1 for c in r.values if c.text) == 1:
+                kinds[id(r)] = "title"  # a caption over the whole table ("Dividend per share")
+                captions.append(" ".join(c.text for c in r.cells if c.text))
+    unit_rows = [r for r in header_rows if kinds[id(r)] == "unit"]
+    period_rows = [r for r in header_rows if kinds[id(r)] == "period"]
+    text_rows = [r for r in header_rows if kinds[id(r)] == "text"]
+    for col in columns:
+        for r in unit_rows:
+            unit = unit_of_header(_cell(r, col.index))
+            if unit:
+                col.unit = unit
+
+    damaged = False
+    # periods across the columns, realigned when cells were merged ("1H20 1H21")
+    if period_rows:
+        found = [[p for _, _, p in find_periods(_cell(r, col.index), ctx.calendar)]
+                 for r in period_rows for col in columns]
+        per_column = [
+            [p for r_i in range(len(period_rows)) for p in found[r_i * n + (col.index - 1)]]
+            for col in columns
+        ]
+        for col, periods in zip(columns, per_column, strict=True):
+            headers = [_cell(r, col.index) for r in period_rows if _cell(r, col.index)]
+            col.header = " ".join(headers) or None
+            if col.header and _CHANGE_HEADER.search(col.header) and not periods:
+                col.measure = Measure.CHANGE
+        value_cols = [c for c in columns if c.measure == Measure.VALUE
+                      and not (c.unit and c.unit.unit == "percent")]
+        if any(len(p) > 1 for p in per_column) or any(
+            not per_column[c.index - 1] for c in value_cols
+        ):
+            flat: list[Period] = []
+            for periods in per_column:
+                for p in periods:
+                    if not flat or flat[-1] != p:
+                        flat.append(p)
+            if len(flat) == len(value_cols):
+                for col, period in zip(value_cols, flat, strict=True):
+                    col.period = period
+                    col.flags.append("header_realigned")
+            else:
+                damaged = True
+        else:
+            for col, periods in zip(columns, per_column, strict=True):
+                if periods:
+                    col.period = periods[0]
+
+    # item or member names across the columns
+    if text_rows:
+        primary = text_rows[-1]
+        uppers = text_rows[:-1]
+        spanning = {id(r): _spanning_run(r, n) for r in uppers}
+        names: dict[int, str] = {}
+        for col in columns:
+            name = _cell(primary, col.index)
+            for upper in reversed(uppers):
+                above = _cell(upper, col.index)
+                if not above or col.index in spanning[id(upper)]:
+                    continue
+                if above.endswith("-") and name:
+                    name = f"{above}{name}"
+                elif not name:
+                    name = above
+            if name:
+                names[col.index] = re.sub(r"(\w)- (\w)", r"\1-\2", name)
+        named_cols = [c for c in columns
+                      if not (c.unit and c.unit.unit == "percent") and c.measure == Measure.VALUE]
+        stray = [j for j in names if j > n or j not in {c.index for c in named_cols}]
+        missing = [c for c in named_cols if c.index not in names]
+        if stray or missing:
+            texts = [
+                _cell(primary, j) for j in range(1, len(primary.cells)) if _cell(primary, j)
+            ]
+            realigned = _realign(texts, len(named_cols))
+            if realigned is not None:
+                names = {c.index: t for c, t in zip(named_cols, realigned, strict=True)}
+                for c in named_cols:
+                    c.flags.append("header_realigned")
+            elif missing:
+                damaged = True
+        for col in columns:
+            text = names.get(col.index)
+            if text and _CHANGE_HEADER.search(text) and not _RATIO_HEADER.search(text):
+                col.measure = Measure.CHANGE_PERCENT if (
+                    col.unit and col.unit.unit == "percent") else Measure.CHANGE
+                col.header = col.header or text
+            elif text:
+                col.header = f"{col.header} {text}".strip() if col.header else text
+                col.item = text
+
+    # percent columns without a name of their own describe the column on their left
+    for col in columns:
+        if col.unit and col.unit.unit == "percent" and col.measure == Measure.VALUE:
+            if col.item and _RATIO_HEADER.search(col.item):
+                col.measure = Measure.RATIO
+            elif col.item is None or col.header in {None, "%"}:
+                col.measure = Measure.CHANGE_PERCENT
+        if col.measure in (Measure.CHANGE, Measure.CHANGE_PERCENT):
+            left = next((c for c in reversed(columns[: col.index - 1])
+                         if c.measure == Measure.VALUE), None)
+            if left is not None:
+                col.period = col.period or left.period
+                col.item = col.item if col.item and not _CHANGE_HEADER.search(col.item) \
+                    else left.item
+                if col.measure == Measure.CHANGE and col.unit is None:
+                    col.unit = left.unit
+
+    table_unit = next((u for u in (unit_of_header(t) for t in _caption_units(captions)) if u),
+                      None)
+    context = _context_period(captions, ctx)
+    if any(c.period for c in columns):
+        orientation = "period_columns"
+    else:
+        data_rows = [r for r in body if r.has_numbers]
+        with_period = [r for r in data_rows if find_periods(r.label, ctx.calendar)]
+        orientation = "period_rows" if with_period and len(with_period) * 2 >= len(
+            data_rows) else "member_columns"
+    if orientation == "period_rows":
+        for col in columns:
+            if col.item and _MEMBER_HEADER.match(col.item):
+                col.member, col.item = col.item, None
+    elif orientation == "member_columns":
+        for col in columns:
+            col.member, col.item = col.item, None
+    return Layout(block=block, orientation=orientation, columns=columns,
+                  header_rows=header_rows, body=body, captions=captions,
+                  context_period=context, table_unit=table_unit, damaged_header=damaged,
+                  inline=inline)
+
+
+def _caption_units(captions: list[str]) -> list[str]:
+    found = []
+    for text in captions:
+        found.extend(re.findall(r"\(([^()]*(?:yen|JPY|dollars|%)[^()]*)\)", text, re.I))
+        found.extend(re.findall(r"(?:thousands|millions|billions) of yen|JPY \w+ions?", text,
+                                re.I))
+    return found
+
+
+def _context_period(captions: list[str], ctx: DocContext) -> Period | None:
+    for text in reversed(captions):
+        durations = [p for _, _, p in find_periods(text, ctx.calendar) if not p.is_instant]
+        if durations:
+            return durations[-1]
+    return None
+
+
+def borrow_header(layout: Layout, sibling: Layout) -> None:
+    """Give a table whose header was damaged the clean header of a same-shaped sibling."""
+    for col, other in zip(layout.columns, sibling.columns, strict=True):
+        col.member, col.item, col.header = other.member, other.item, other.header
+        col.unit = col.unit or other.unit
+        col.measure = other.measure
+        col.flags.append("header_from_sibling_table")
+    layout.damaged_header = False
+
+
+# ----------------------------------------------------------------------------- cells
+
+
+@dataclass(slots=True)
+class _Value:
+    column: Column
+    parsed: ParsedNumber | None  # None for a nil mark
+    raw: str
+    start: int  # digits span in the line
+    end: int
+    flags: list[str] = field(default_factory=list)
+
+
+def _split_cell(cell: Cell) -> list[tuple[str, int]]:
+    """Parts of a cell holding several values ("1,506,998 -"), with their offsets."""
+    return [(m.group(), cell.start + m.start()) for m in re.finditer(r"\S+", cell.text)]
+
+
+def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
+    """Map a row's cells onto the columns, repairing merged and shifted cells."""
+    columns = layout.columns
+    n = len(columns)
+    entries: list[tuple[str, int, list[str]] | None] = []  # None: empty cell
+    absorb = 0
+    for cell in row.values:
+        if not cell.text:
+            if absorb:
+                absorb -= 1
+                continue
+            entries.append(None)
+            continue
+        absorb = 0
+        parts = _split_cell(cell)
+        if len(parts) > 1 and all(parse_number(p) or is_nil(p) for p, _ in parts):
+            entries.extend((p, off, ["cell_split"]) for p, off in parts)
+            absorb = len(parts) - 1
+        elif len(parts) > 1 and (parse_number(parts[-1][0]) or is_nil(parts[-1][0])) and all(
+                re.fullmatch(r"[A-Za-z]+", p) for p, _ in parts[:-1]):
+            # a word cut off the label and glued before the value ("ome -")
+            entries.append((parts[-1][0], parts[-1][1], ["stray_text_removed"]))
+        else:
+            entries.append((cell.text, cell.start, []))
+    while entries and entries[-1] is None:
+        entries.pop()
+    notes: list[str] = []
+    if len(entries) > n:
+        surplus = len(entries) - n
+        split_nils = [i for i, e in enumerate(entries)
+                      if e and "cell_split" in e[2] and is_nil(e[0])]
+        empties = [i for i, e in enumerate(entries) if e is None]
+        drop = (split_nils + empties)[:surplus]
+        if len(drop) == surplus:
+            entries = [e for i, e in enumerate(entries) if i not in set(drop)]
+            notes.append("column_shift_repaired")
+        else:
+            notes.append(f"row has {len(entries)} cells for {n} columns")
+            entries = entries[:n]
+    elif len(entries) < n and "\t" not in row.text:
+        # space-separated layouts lose empty cells; values sit in the rightmost columns
+        entries = [None] * (n - len(entries)) + entries
+        notes.append("alignment_inferred")
+    values: list[_Value] = []
+    for col, entry in zip(columns, entries, strict=False):
+        if entry is None:
+            continue
+        text, offset, flags = entry
+        if is_nil(text):
+            continue
+        parsed = parse_number(text)
+        if parsed is None:
+            continue
+        values.append(_Value(col, parsed, text, offset + parsed.token_start,
+                             offset + parsed.token_end,
+                             [*flags, *parsed.flags, *(f for f in notes if "_" in f)]))
+    return values, notes
+
+
+def _row_is_forecast(label: str, layout: Layout, ctx: DocContext) -> bool:
+    marked = [r for r in layout.body if re.search(r"\bforecast|\btarget", r.label, re.I)]
+    if marked:
+        return bool(re.search(r"\bforecast|\btarget", label, re.I))
+    periods = find_periods(label, ctx.calendar)
+    return bool(periods and ctx.published_on and periods[-1][2].end > ctx.published_on)
+
+
+def _scenario(period: Period | None, layout: Layout, row_label: str,
+              ctx: DocContext) -> str:
+    if layout.orientation == "period_rows":
+        return "forecast" if _row_is_forecast(row_label, layout, ctx) else "actual"
+    if period is not None and ctx.published_on and period.end > ctx.published_on:
+        return "forecast"
+    return "actual"
+
+
+def _row_period(label: str, layout: Layout, ctx: DocContext) -> tuple[Period | None, list[str]]:
+    found = find_periods(label, ctx.calendar)
+    if not found:
+        return layout.context_period, []
+    period = found[-1][2]
+    flags: list[str] = []
+    context = layout.context_period
+    if period.is_instant and context and context.start == period.end:
+        # "Balance, April 1, 2021" opens the period: the instant is the day before it,
+        # the date the statement of financial position reports (XBRL does the same)
+        period = replace(period, end=period.end - dt.timedelta(days=1), label=None)
+        if ctx.calendar:
+            period = ctx.calendar.describe(None, period.end)
+        flags.append("opening_balance_dated_previous_day")
+    return period, flags
+
+
+def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issue]]:
+    """Every figure of a table block, with its context resolved."""
+    if layout.inline:
+        return _inline_figures(layout, ctx)
+    figures: list[Figure] = []
+    issues: list[Issue] = []
+    caption_text = " ".join(layout.captions)
+    count_table = is_count_caption(caption_text)
+    rows_with_values: list[tuple[Row, list[_Value]]] = []
+    for row in layout.body:
+        values, notes = _row_values(row, layout)
+        for note in notes:
+            if "_" not in note:
+                issues.append(Issue(ctx.document_id, "warning", "row_shape",
+                                    f"line {row.line_number}: {note}", row.line_number))
+        rows_with_values.append((row, values))
+
+    if layout.orientation == "period_rows":
+        paths: list[tuple[tuple[str, ...], bool]] = [((), False)] * len(rows_with_values)
+    else:
+        paths = label_paths([_hierarchy_row(row, values, layout)
+                             for row, values in rows_with_values])
+
+    for (row, values), (path, is_total) in zip(rows_with_values, paths, strict=True):
+        label, label_flags = repair_label(row.label)
+        row_period, period_flags = (None, [])
+        if layout.orientation != "period_columns":
+            row_period, period_flags = _row_period(label, layout, ctx)
+        for value in values:
+            col = value.column
+            if layout.orientation == "period_rows":
+                item = col.item or (layout.title or label)
+                path_here = (layout.title,) if col.member and layout.title else ()
+                period = row_period
+            else:
+                item = label
+                path_here = path
+                period = col.period or row_period
+            unit = unit_of_label(item) or unit_of_label(caption_text if col.member else "")
+            scale_unit = col.unit or layout.table_unit
+            if unit is None:
+                if scale_unit is not None:
+                    unit = scale_unit
+                elif count_table:
+                    unit = Unit("count", 0)
+            flags = [*value.flags, *col.flags, *label_flags, *period_flags]
+            if col.measure in (Measure.CHANGE_PERCENT, Measure.RATIO):
+                unit = Unit("percent", 0)
+            elif unit is not None and unit.unit in ("JPY/share", "Gbps", "count", "shares") \
+                    and scale_unit is not None and scale_unit.unit == "JPY":
+                unit = Unit(unit.unit, 0)  # "Thousands of yen" does not scale EPS
+            if unit is None:
+                flags.append("unit_unknown")
+                unit = Unit("unknown", 0)
+            if period is None:
+                flags.append("period_unknown")
+            if is_total:
+                flags.append("total")
+            parsed = value.parsed
+            assert parsed is not None
+            measure = col.measure
+            scenario = _scenario(period, layout, label, ctx)
+            figures.append(Figure(
+                document_id=ctx.document_id, sequence=0, section_kind=layout.kind,
+                block_index=layout.block.index, block_title=layout.title,
+                row_label=row.label, item_label=item, label_path=path_here,
+                column_header=col.header, column_index=col.index, member=col.member,
+                period=period, scenario=scenario,
+                forecast_status="revised" if scenario == "forecast" and ctx.forecasts_revised
+                else None,
+                forecast_announced_on=ctx.published_on if scenario == "forecast" else None,
+                measure=measure, unit=unit.unit, scale=unit.scale,
+                decimals=xbrl_decimals(parsed.decimals, unit.scale) if parsed.value is not None
+                else None,
+                raw_text=value.raw, value=to_base_units(parsed.value, unit.scale),
+                line_number=row.line_number, char_start=value.start, char_end=value.end,
+                flags=tuple(dict.fromkeys(flags)),
+            ))
+    return figures, issues
+
+
+def _hierarchy_row(row: Row, values: list[_Value], layout: Layout) -> HierarchyRow:
+    if not values and not row.has_numbers:
+        return HierarchyRow(repair_label(row.label)[0], None, [])
+    vector: list[Decimal | None] = []
+    tolerance: list[Decimal] = []
+    by_column = {v.column.index: v for v in values}
+    for col in layout.columns:
+        if col.measure not in (Measure.VALUE, Measure.CHANGE) or (
+                col.unit and col.unit.unit == "percent"):
+            continue
+        value = by_column.get(col.index)
+        cell = _cell(row, col.index).strip()
+        if value is not None and value.parsed is not None:
+            vector.append(value.parsed.value)
+            tolerance.append(Decimal(1).scaleb(-value.parsed.decimals))
+        else:
+            vector.append(Decimal(0) if is_nil(cell) else None)
+            tolerance.append(Decimal(1))
+    return HierarchyRow(repair_label(row.label)[0], vector, tolerance)
+
+
+_TRUNCATED_TOTAL = re.compile(r"^(?:otal|tal|al)\s+(?=[a-z])", re.I)
+
+
+def repair_label(label: str) -> tuple[str, list[str]]:
+    """Repair a row label cut at its start ("tal network services") and drop footnote marks.
+
+    Only the word "Total" is restored: it is the one word whose loss is certain from the
+    fragment left behind, and the numbers confirm it (the row sums its children).
+    """
+    flags: list[str] = []
+    repaired = label
+    if _TRUNCATED_TOTAL.match(label):
+        repaired = _TRUNCATED_TOTAL.sub("Total ", label)
+        flags.append("label_repaired")
+    cleaned = re.sub(r"\s*[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+$", "", repaired)
+    cleaned = re.sub(r"\s*\(\s*notes?\s*[0-9]+(?:,\s*[0-9]+)*\s*\)", "", cleaned, flags=re.I)
+    if cleaned != repaired:
+        flags.append("footnote_mark_removed")
+    return cleaned, flags
+
+
+# ------------------------------------------------------------------ inline (highlights)
+
+
+_DIRECTION = {"up": 1, "down": -1, "increase": 1, "decrease": -1, "increased": 1,
+              "decreased": -1, "rise": 1, "fall": -1}
+_PER_SHARE_TEXT = "pershareofcommonstock"
+
+
+def _qualifier_unit(texts: list[str]) -> tuple[Unit | None, list[str]]:
+    squashed = re.sub(r"[^a-z]", "", " ".join(texts).lower())
+    if not squashed:
+        return None, []
+    if "pershare" in squashed:
+        return Unit("JPY/share", 0), []
+    ratio = difflib.SequenceMatcher(None, squashed, _PER_SHARE_TEXT).ratio()
+    if ratio >= 0.8:
+        return Unit("JPY/share", 0), ["qualifier_repaired"]
+    return None, []
+
+
+def _inline_context(text: str, ctx: DocContext) -> tuple[Period | None, list[tuple[str, dt.date | None]]]:
+    periods = [p for _, _, p in find_periods(text, ctx.calendar) if not p.is_instant]
+    period = periods[0] if periods else None
+    markers: list[tuple[int, str, dt.date | None]] = []
+    for match in re.finditer(r"\b(revised|original|previous|initial)\b", text, re.I):
+        word = match.group(1).lower()
+        status = "revised" if word == "revised" else "original"
+        dated = re.match(r"\s+(?:on|as of)\s+", text[match.end():])
+        announced = None
+        if dated:
+            found = find_periods(text[match.end(): match.end() + 40], ctx.calendar)
+            if found and found[0][2].is_instant:
+                announced = found[0][2].end
+        markers.append((match.start(), status, announced))
+    return period, [(s, d) for _, s, d in sorted(markers)]
+
+
+def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issue]]:
+    figures: list[Figure] = []
+    issues: list[Issue] = []
+    period = _context_period(layout.captions, ctx) or ctx.period
+    markers: list[tuple[str, dt.date | None]] = []
+    for caption in layout.captions:
+        found_period, found_markers = _inline_context(caption, ctx)
+        period = found_period or period
+        markers = found_markers or markers
+    kind = layout.kind
+    for row in layout.body:
+        if not row.has_numbers:
+            heading = " ".join(c.text for c in row.cells)
+            found_period, found_markers = _inline_context(heading, ctx)
+            period = found_period or period
+            markers = found_markers
+            if re.search(r"highlights?", heading, re.I):
+                kind = SectionKind.HIGHLIGHTS
+            elif _FORECAST_WORD.search(heading):
+                kind = SectionKind.TARGETS
+            continue
+        label, label_flags = repair_label(row.label)
+        qualifiers = [c.text for c in row.values if c.text and not NUMBER_TOKEN.search(c.text)
+                      and c.text.lower() not in _DIRECTION and not c.text.lower().startswith("yoy")]
+        row_unit, qualifier_flags = _qualifier_unit(qualifiers)
+        amount_index = 0
+        direction = 1
+        last_amount: Figure | None = None
+        for cell in row.values:
+            word = cell.text.lower()
+            if word in _DIRECTION:
+                direction = _DIRECTION[word]
+                continue
+            amount = INLINE_AMOUNT.search(cell.text)
+            pct = re.fullmatch(r"(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%", cell.text.strip())
+            if amount:
+                scale = scale_of_word(amount["scale"])
+                unit = row_unit or unit_of_label(label) or Unit(
+                    "JPY" if amount["cur"].upper() != "US$" else "USD", scale)
+                unit = Unit(unit.unit, scale if unit.unit in ("JPY", "USD") else 0)
+                status, announced = (markers[amount_index] if amount_index < len(markers)
+                                     else (None, None))
+                amount_index += 1
+                scenario = "forecast" if (
+                    status is not None or (period and ctx.published_on
+                                           and period.end > ctx.published_on)) else "actual"
+                if scenario == "forecast":
+                    if status == "original" and announced is None:
+                        announced = ctx.original_forecast_announced_on
+                    announced = announced or (ctx.published_on if status != "original" else None)
+                number = Decimal(amount["num"].replace(",", ""))
+                decimals = len(amount["num"].split(".")[1]) if "." in amount["num"] else 0
+                last_amount = Figure(
+                    document_id=ctx.document_id, sequence=0, section_kind=kind,
+                    block_index=layout.block.index, block_title=layout.title,
+                    row_label=row.label, item_label=label, label_path=(),
+                    column_header=None, column_index=row.cells.index(cell), member=None,
+                    period=period, scenario=scenario,
+                    forecast_status=status if scenario == "forecast" else None,
+                    forecast_announced_on=announced if scenario == "forecast" else None,
+                    measure=Measure.VALUE, unit=unit.unit, scale=unit.scale,
+                    decimals=xbrl_decimals(decimals, unit.scale), raw_text=cell.text,
+                    value=to_base_units(number, unit.scale), line_number=row.line_number,
+                    char_start=cell.start + amount.start("num"),
+                    char_end=cell.start + amount.end("num"),
+                    flags=tuple(label_flags + qualifier_flags),
+                )
+                figures.append(last_amount)
+                direction = 1
+            elif pct:
+                number = Decimal(pct["num"]) * direction
+                decimals = len(pct["num"].split(".")[1]) if "." in pct["num"] else 0
+                base = last_amount
+                figures.append(Figure(
+                    document_id=ctx.document_id, sequence=0, section_kind=kind,
+                    block_index=layout.block.index, block_title=layout.title,
+                    row_label=row.label, item_label=label, label_path=(),
+                    column_header=None, column_index=row.cells.index(cell), member=None,
+                    period=base.period if base else period,
+                    scenario=base.scenario if base else "actual",
+                    forecast_status=base.forecast_status if base else None,
+                    forecast_announced_on=base.forecast_announced_on if base else None,
+                    measure=Measure.CHANGE_PERCENT, unit="percent", scale=0,
+                    decimals=decimals, raw_text=cell.text, value=number,
+                    line_number=row.line_number, char_start=cell.start + pct.start("num"),
+                    char_end=cell.start + pct.end("num"), flags=tuple(label_flags),
+                ))
+                direction = 1
+            elif NUMBER_TOKEN.search(cell.text) and not re.fullmatch(
+                    r"yoy\W*[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]*", word):
+                issues.append(Issue(ctx.document_id, "warning", "inline_cell_unparsed",
+                                    f"line {row.line_number}: cell {cell.text!r} not understood",
+                                    row.line_number))
+    return figures, issues

@@ -1,0 +1,63 @@
+"""Units and scale as releases print them in headers, captions and labels."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    unit: str  # JPY, JPY/share, USD, shares, count, Gbps, percent
+    scale: int  # power of ten of the printed numbers
+
+
+_SCALE = r"(?P<scale>thousands?|millions?|billions?|trillions?)"
+_UNIT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"\b{_SCALE}\s+of\s+(?:japanese\s+)?yen\b", re.I), "JPY"),
+    (re.compile(rf"(?:\bJPY|\u00a5)\s*(?:in\s+)?{_SCALE}\b", re.I), "JPY"),
+    (re.compile(rf"\b{_SCALE}\s+of\s+(?:u\.?s\.?\s+)?dollars\b", re.I), "USD"),
+    (re.compile(rf"\bUS\$\s*{_SCALE}\b", re.I), "USD"),
+    (re.compile(rf"\b{_SCALE}\s+of\s+shares\b", re.I), "shares"),
+]
+_SCALE_POWER = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
+
+
+def unit_of_header(text: str) -> Unit | None:
+    """The unit a header or caption cell states: "Thousands of yen", "JPY millions", "%"."""
+    stripped = text.strip().strip("()").strip()
+    if not stripped:
+        return None
+    for pattern, unit in _UNIT_PATTERNS:
+        match = pattern.search(stripped)
+        if match:
+            scale = _SCALE_POWER[match["scale"].lower().rstrip("s")]
+            return Unit(unit, scale)
+    lowered = stripped.lower()
+    if lowered in {"%", "percent", "(%)"}:
+        return Unit("percent", 0)
+    if lowered in {"jpy", "yen", "\u00a5", "\u5186"}:
+        return Unit("JPY", 0)
+    if lowered in {"shares", "number of shares"}:
+        return Unit("shares", 0)
+    if lowered == "gbps":
+        return Unit("Gbps", 0)
+    return None
+
+
+def unit_of_label(label: str) -> Unit | None:
+    """A unit the row label itself fixes, overriding the column's (EPS, bandwidth, counts)."""
+    lowered = label.lower()
+    if re.search(r"per[\s\W]*share|\(yen\)|dividends? per", lowered):
+        return Unit("JPY/share", 0)
+    if re.search(r"\(gbps\)|\bgbps\b.*bandwidth|bandwidth", lowered):
+        return Unit("Gbps", 0)
+    if re.search(r"\bnumber of (?:shares|treasury)|shares outstanding", lowered):
+        return Unit("shares", 0)
+    return None
+
+
+def is_count_caption(text: str) -> bool:
+    """Captions of tables that count things (contracts, subscribers) rather than money."""
+    return bool(re.search(r"\bnumber of\b|\bcontracts?\b|\bsubscri(?:ptions?|bers?)\b",
+                          text, re.I))
