@@ -111,8 +111,27 @@ def _is_tabular(line: str) -> bool:
     # space layout has short cells, at least one of which is a value, a date or a unit.
     if any(len(c.text) > 160 for c in cells):
         return False
+    if not cells[0].text and len(cells) >= 3:
+        return True  # an indented line of several spaced cells: a column header
     rest = [c.text for c in cells[1:] if c.text]
     return any(is_value_cell(t) or NUMBER_TOKEN.search(t) or _unit_like(t) for t in rest)
+
+
+def _is_heading_inside_table(lines: list[str], tabular: list[bool], index: int) -> bool:
+    """A short label-only line between table rows ("Current assets") in a space layout.
+
+    Without tabs such a heading has no cell separator, but it sits directly between
+    tabular lines (possibly after other headings), with no blank line around it.
+    """
+    text = lines[index].strip()
+    if not text or len(text) > 80 or text.endswith((".", ";")):
+        return False
+    after = index + 1
+    while after < len(lines) and lines[after].strip() and not tabular[after]:
+        if len(lines[after].strip()) > 80:
+            return False
+        after += 1
+    return after < len(lines) and tabular[after]
 
 
 def _unit_like(text: str) -> bool:
@@ -134,9 +153,13 @@ def find_blocks(lines: list[str]) -> tuple[list[Block], set[int]]:
     """
     runs: list[list[Row]] = []
     current: list[Row] = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip() and _is_tabular(line):
-            current.append(Row(number, line, split_cells(line)))
+    tabular = [bool(line.strip()) and _is_tabular(line) for line in lines]
+    for index, line in enumerate(lines):
+        number = index + 1
+        if tabular[index] or (current and _is_heading_inside_table(lines, tabular, index)):
+            current.append(Row(number, line, split_cells(line) if tabular[index]
+                               else [Cell(line.strip(), len(line) - len(line.lstrip()),
+                                          len(line.rstrip()))]))
         elif current:
             runs.append(current)
             current = []

@@ -245,7 +245,7 @@ def _check_document(result: ExtractionResult, lines: list[str], text: str,
     final = lines[last - 1].rstrip() if lines else ""
     ends_in_table = blocks and blocks[-1].last_line == last
     if not text.endswith("\n") and (ends_in_table or not final.endswith((".", ":", ")"))):
-        doc.status = DocumentStatus.FAILED if not tables else doc.status
+        doc.status = DocumentStatus.PARTIAL if result.figures else DocumentStatus.FAILED
         message = (f"{doc.file_name} (line {last}): the file ends in the middle of a line "
                    f"({final[-40:]!r}); it looks truncated: the figures before it were kept")
         result.issues.append(Issue(did, "error", "truncated", message, last))

@@ -36,12 +36,14 @@ _RULES: list[_Rule] = [
     ("securities code",
      _spans(r"(?:\b(?:TSE|NYSE|NASDAQ|Stock code(?: number)?|Securities code|Code)[^:\n]{0,15}"
             r":\s*[0-9A-Z]{4,5}\b)", re.I)),
+    ("securities code",
+     _spans(r"\(\s*\"[^\"]{1,40}\",\s*[A-Za-z][\w ]{0,25}:\s*[0-9A-Z]{4,5}\s*\)")),
     ("note reference", _spans(r"\(?\bNotes?\s*[0-9]+\)?|\bNote\s*[0-9]+", re.I)),
     ("accounting standard number", _spans(r"\b(?:IFRS|IAS|ASC|ASBJ)\s*[0-9]+\b")),
     ("page reference", _spans(r"\bpages?\s+[0-9]+\b", re.I)),
     ("list or section numbering",
      _spans(r"^\s*(?:[-*\u2022]\s*)?(?:\(?[0-9]{1,2}\)|[0-9]{1,2}\.(?![0-9])|[ivx]+[.)])"
-            r"|^\s*\(?[0-9]{1,2}\)\s*\S|\t[0-9]\)\s")),
+            r"|^\s*\(?[0-9]{1,2}\)\s*\S|(?:\t| {2,})[0-9]\)\s")),
     ("calendar year", _spans(r"\b(?:19|20)[0-9]{2}s?\b")),
     ("part of a word or code", _spans(r"[A-Za-z%][0-9]+|[0-9]+(?:[A-Za-z]|-(?:for|to)-)")),
     ("duration or count in prose",

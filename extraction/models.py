@@ -54,6 +54,7 @@ class TokenStatus(StrEnum):
 
 class DocumentStatus(StrEnum):
     EXTRACTED = "extracted"  # read and parsed; figures may still carry flags
+    PARTIAL = "partial"  # read, but the text stops early (truncated); figures before it kept
     FAILED = "failed"  # could not be read or holds no recognizable release
 
 

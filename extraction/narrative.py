@@ -274,7 +274,10 @@ def _sentence_period(sentence: str, amounts: list[_Amount], ctx: DocContext,
     doc = ctx.period
     if doc is None:
         return None
-    if re.search(r"\bbalance\b|\bas of\b|\bbacklog\b", sentence, re.I) or paragraph_instant:
+    flow = re.search(r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bprofit\b"
+                     r"|\bnet sales\b|\bexpenses?\b", sentence, re.I)
+    if re.search(r"\bbalance\b|\bas of\b|\bbacklog\b", sentence, re.I) or (
+            paragraph_instant and not flow):
         if ctx.calendar:
             return ctx.calendar.describe(None, doc.end)
         return Period(end=doc.end, start=None, label=None, fiscal_year=doc.fiscal_year)

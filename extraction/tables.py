@@ -252,6 +252,8 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
     for r in header_rows:
         if kinds[id(r)] == "title":
             captions.append(" ".join(c.text for c in r.cells if c.text))
+        elif r.label:
+            captions.append(r.label)  # "Year ended December 31, 2021" over the columns
     inline = any(INLINE_AMOUNT.search(c.text) for r in body for c in r.values)
 
     columns = [Column(index=j) for j in range(1, n + 1)]
@@ -270,6 +272,12 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
             unit = unit_of_header(_cell(r, col.index))
             if unit:
                 col.unit = unit
+
+    lone_units = [u for r in unit_rows for u in (unit_of_header(c.text) for c in r.values) if u]
+    if len(lone_units) == 1:
+        # one unit printed once over the table ("(Millions of yen)") holds for every column
+        for col in columns:
+            col.unit = col.unit or lone_units[0]
 
     damaged = False
     # periods across the columns, realigned when cells were merged ("1H20 1H21")
@@ -351,6 +359,8 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
 
     # percent columns without a name of their own describe the column on their left
     for col in columns:
+        if col.measure == Measure.CHANGE and col.unit and col.unit.unit == "percent":
+            col.measure = Measure.CHANGE_PERCENT
         if col.unit and col.unit.unit == "percent" and col.measure == Measure.VALUE:
             if col.item and _RATIO_HEADER.search(col.item):
                 col.measure = Measure.RATIO
@@ -565,6 +575,8 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                 item = label
                 path_here = path
                 period = col.period or row_period
+                if period is not None and not period.is_instant and _POINT_IN_TIME.search(label):
+                    period = _instant_of(label, period, ctx)
             unit = unit_of_label(item) or unit_of_label(caption_text if col.member else "")
             scale_unit = col.unit or layout.table_unit
             if unit is None:
@@ -606,6 +618,18 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                 flags=tuple(dict.fromkeys(flags)),
             ))
     return figures, issues
+
+
+_POINT_IN_TIME = re.compile(r"\b(?:at|as of)?\s*(?:the\s+)?(?P<edge>beginning|end)\s+of\s+"
+                            r"(?:the\s+)?(?:fiscal\s+)?(?:year|period|quarter|half)\b", re.I)
+
+
+def _instant_of(label: str, period: Period, ctx: DocContext) -> Period:
+    """"Cash ... at beginning of year" is a balance at the day before the period starts."""
+    match = _POINT_IN_TIME.search(label)
+    assert match is not None and period.start is not None
+    end = period.end if match["edge"].lower() == "end" else period.start - dt.timedelta(days=1)
+    return ctx.calendar.describe(None, end) if ctx.calendar else Period(end=end)
 
 
 def _hierarchy_row(row: Row, values: list[_Value], layout: Layout) -> HierarchyRow:
@@ -670,10 +694,13 @@ def _qualifier_unit(texts: list[str]) -> tuple[Unit | None, list[str]]:
     return None, []
 
 
-def _inline_context(text: str, ctx: DocContext) -> tuple[Period | None, list[tuple[str, dt.date | None]]]:
+def _inline_context(
+    text: str, ctx: DocContext
+) -> tuple[Period | None, list[tuple[str | None, dt.date | None]]]:
+    """The period a heading names and its forecast markers in order ("Revised on ...")."""
     periods = [p for _, _, p in find_periods(text, ctx.calendar) if not p.is_instant]
     period = periods[0] if periods else None
-    markers: list[tuple[int, str, dt.date | None]] = []
+    markers: list[tuple[int, str | None, dt.date | None]] = []
     for match in re.finditer(r"\b(revised|original|previous|initial)\b", text, re.I):
         word = match.group(1).lower()
         status = "revised" if word == "revised" else "original"
@@ -684,6 +711,12 @@ def _inline_context(text: str, ctx: DocContext) -> tuple[Period | None, list[tup
             if found and found[0][2].is_instant:
                 announced = found[0][2].end
         markers.append((match.start(), status, announced))
+    if not markers:
+        announced_match = re.search(r"\b(?:announced|disclosed|published)\s+on\s+", text, re.I)
+        if announced_match:
+            found = find_periods(text[announced_match.end():], ctx.calendar)
+            if found and found[0][2].is_instant:
+                markers.append((announced_match.start(), None, found[0][2].end))
     return period, [(s, d) for _, s, d in sorted(markers)]
 
 
@@ -721,18 +754,23 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                 direction = _DIRECTION[word]
                 continue
             amount = INLINE_AMOUNT.search(cell.text)
-            pct = re.fullmatch(r"(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%", cell.text.strip())
+            pct = re.search(r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%", cell.text)
+            cell_periods = [p for _, _, p in find_periods(cell.text, ctx.calendar)]
+            cell_period = cell_periods[-1] if cell_periods else None
             if amount:
                 scale = scale_of_word(amount["scale"])
                 unit = row_unit or unit_of_label(label) or Unit(
                     "JPY" if amount["cur"].upper() != "US$" else "USD", scale)
                 unit = Unit(unit.unit, scale if unit.unit in ("JPY", "USD") else 0)
                 status, announced = (markers[amount_index] if amount_index < len(markers)
-                                     else (None, None))
+                                     and cell_period is None else (None, None))
                 amount_index += 1
+                amount_period = cell_period or period
                 scenario = "forecast" if (
-                    status is not None or (period and ctx.published_on
-                                           and period.end > ctx.published_on)) else "actual"
+                    (status is not None and cell_period is None) or (
+                        amount_period and ctx.published_on
+                                           and amount_period.end > ctx.published_on)) \
+                    else "actual"
                 if scenario == "forecast":
                     if status == "original" and announced is None:
                         announced = ctx.original_forecast_announced_on
@@ -744,7 +782,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                     block_index=layout.block.index, block_title=layout.title,
                     row_label=row.label, item_label=label, label_path=(),
                     column_header=None, column_index=row.cells.index(cell), member=None,
-                    period=period, scenario=scenario,
+                    period=amount_period, scenario=scenario,
                     forecast_status=status if scenario == "forecast" else None,
                     forecast_announced_on=announced if scenario == "forecast" else None,
                     measure=Measure.VALUE, unit=unit.unit, scale=unit.scale,
@@ -760,6 +798,28 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                 number = Decimal(pct["num"]) * direction
                 decimals = len(pct["num"].split(".")[1]) if "." in pct["num"] else 0
                 base = last_amount
+                is_change = direction != 1 or any(
+                    c.text.lower() in _DIRECTION for c in row.values) or any(
+                    c.text.lower().startswith("yoy") for c in row.values)
+                if not is_change:
+                    ratio_period = cell_period or period
+                    if ratio_period is not None and not ratio_period.is_instant and \
+                            re.search(r"\bassets\b|\bequity\b", label, re.I):
+                        # a balance-sheet ratio (equity ratio) is measured at the period end
+                        ratio_period = ctx.calendar.describe(None, ratio_period.end) \
+                            if ctx.calendar else Period(end=ratio_period.end)
+                    figures.append(Figure(
+                        document_id=ctx.document_id, sequence=0, section_kind=kind,
+                        block_index=layout.block.index, block_title=layout.title,
+                        row_label=row.label, item_label=label, label_path=(),
+                        column_header=None, column_index=row.cells.index(cell), member=None,
+                        period=ratio_period, scenario="actual", forecast_status=None,
+                        forecast_announced_on=None, measure=Measure.RATIO, unit="percent",
+                        scale=0, decimals=decimals, raw_text=cell.text, value=number,
+                        line_number=row.line_number, char_start=cell.start + pct.start("num"),
+                        char_end=cell.start + pct.end("num"), flags=tuple(label_flags),
+                    ))
+                    continue
                 figures.append(Figure(
                     document_id=ctx.document_id, sequence=0, section_kind=kind,
                     block_index=layout.block.index, block_title=layout.title,
