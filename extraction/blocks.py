@@ -157,9 +157,15 @@ def find_blocks(lines: list[str]) -> tuple[list[Block], set[int]]:
     for index, line in enumerate(lines):
         number = index + 1
         if tabular[index] or (current and _is_heading_inside_table(lines, tabular, index)):
-            current.append(Row(number, line, split_cells(line) if tabular[index]
-                               else [Cell(line.strip(), len(line) - len(line.lstrip()),
-                                          len(line.rstrip()))]))
+            current.append(
+                Row(
+                    number,
+                    line,
+                    split_cells(line)
+                    if tabular[index]
+                    else [Cell(line.strip(), len(line) - len(line.lstrip()), len(line.rstrip()))],
+                )
+            )
         elif current:
             runs.append(current)
             current = []
@@ -173,8 +179,9 @@ def find_blocks(lines: list[str]) -> tuple[list[Block], set[int]]:
         table_lines.update(r.line_number for r in run)
         if not any(r.has_numbers for r in run):
             text_rows = [r for r in run if any(c.text.strip("-") for c in r.cells)]
-            pending_caption = [(r.line_number, " ".join(c.text for c in r.cells if c.text))
-                               for r in text_rows]
+            pending_caption = [
+                (r.line_number, " ".join(c.text for c in r.cells if c.text)) for r in text_rows
+            ]
             continue
         block = Block(index=len(blocks), rows=run)
         start = run[0].line_number
@@ -182,14 +189,16 @@ def find_blocks(lines: list[str]) -> tuple[list[Block], set[int]]:
             block.caption_lines.extend(pending_caption)
         pending_caption = []
         block.caption_lines[:0] = _nearby_titles(lines, start, step=-1, table_lines=table_lines)
-        block.trailing_lines = _nearby_titles(lines, run[-1].line_number, step=1,
-                                              table_lines=table_lines)
+        block.trailing_lines = _nearby_titles(
+            lines, run[-1].line_number, step=1, table_lines=table_lines
+        )
         blocks.append(block)
     return blocks, table_lines
 
 
-def _nearby_titles(lines: list[str], line_number: int, step: int,
-                   table_lines: set[int]) -> list[tuple[int, str]]:
+def _nearby_titles(
+    lines: list[str], line_number: int, step: int, table_lines: set[int]
+) -> list[tuple[int, str]]:
     """Up to two short title lines next to a table, skipping blank lines."""
     found: list[tuple[int, str]] = []
     index = line_number - 1 + step

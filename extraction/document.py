@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from collections import Counter
@@ -15,7 +14,6 @@ from extraction.models import (
     ExtractionResult,
     Figure,
     Issue,
-    Period,
     SectionKind,
 )
 from extraction.narrative import narrative_figures, original_forecast_date
@@ -50,7 +48,9 @@ _EXCHANGE = re.compile(
 )
 _REVISED_FORECASTS = re.compile(
     r"changes? (?:from|in|to) the (?:latest|most recent|previous) forecasts?[^:\n]{0,40}:\s*yes"
-    r"|\b(?:upward|downward) revision of\b", re.I)
+    r"|\b(?:upward|downward) revision of\b",
+    re.I,
+)
 _TITLE = re.compile(r"\b(?:results?|earnings|announces?|financial statements|tanshin)\b", re.I)
 
 
@@ -68,7 +68,10 @@ def extract_file(path: Path) -> ExtractionResult:
         digest = hashlib.sha256(b"").hexdigest()
         document = Document(
             document_id=f"unreadable-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}",
-            file_name=path.name, sha256=digest, size_bytes=0, status=DocumentStatus.FAILED,
+            file_name=path.name,
+            sha256=digest,
+            size_bytes=0,
+            status=DocumentStatus.FAILED,
             error_message=f"{path.name}: cannot be read ({err.strerror or err}); "
             "check the file's permissions",
         )
@@ -79,8 +82,10 @@ def extract_file(path: Path) -> ExtractionResult:
 def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
     """Extract a release from its bytes. Never raises for bad input: see ``status``."""
     document = Document(
-        document_id=document_id_for(data), file_name=file_name,
-        sha256=hashlib.sha256(data).hexdigest(), size_bytes=len(data),
+        document_id=document_id_for(data),
+        file_name=file_name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size_bytes=len(data),
         status=DocumentStatus.EXTRACTED,
     )
     try:
@@ -98,8 +103,10 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
     _read_metadata(document, decoded.text, lines)
     calendar = _calendar(document, decoded.text)
     ctx = DocContext(
-        document_id=document.document_id, calendar=calendar,
-        published_on=document.published_on, period=document.period,
+        document_id=document.document_id,
+        calendar=calendar,
+        published_on=document.published_on,
+        period=document.period,
         original_forecast_announced_on=original_forecast_date(decoded.text),
         forecasts_revised=bool(_REVISED_FORECASTS.search(decoded.text)),
     )
@@ -132,35 +139,58 @@ def _repair_headers(layouts: list[Layout], result: ExtractionResult, ctx: DocCon
     for layout in layouts:
         if not layout.damaged_header:
             continue
-        sibling = next((other for other in layouts if other is not layout
-                        and other.kind == layout.kind and not other.damaged_header
-                        and len(other.columns) == len(layout.columns)
-                        and other.orientation == layout.orientation), None)
+        sibling = next(
+            (
+                other
+                for other in layouts
+                if other is not layout
+                and other.kind == layout.kind
+                and not other.damaged_header
+                and len(other.columns) == len(layout.columns)
+                and other.orientation == layout.orientation
+            ),
+            None,
+        )
         if sibling is not None:
             borrow_header(layout, sibling)
-            result.issues.append(Issue(
-                ctx.document_id, "warning", "header_from_sibling_table",
-                f"line {layout.block.first_line}: the column header is damaged; the header "
-                f"of the {layout.kind.value} table at line {sibling.block.first_line} "
-                "(same columns) was used", layout.block.first_line))
+            result.issues.append(
+                Issue(
+                    ctx.document_id,
+                    "warning",
+                    "header_from_sibling_table",
+                    f"line {layout.block.first_line}: the column header is damaged; the header "
+                    f"of the {layout.kind.value} table at line {sibling.block.first_line} "
+                    "(same columns) was used",
+                    layout.block.first_line,
+                )
+            )
         else:
-            result.issues.append(Issue(
-                ctx.document_id, "warning", "header_damaged",
-                f"line {layout.block.first_line}: column header damaged and no same-shaped "
-                "table to repair it from; figures keep the printed header", 
-                layout.block.first_line))
+            result.issues.append(
+                Issue(
+                    ctx.document_id,
+                    "warning",
+                    "header_damaged",
+                    f"line {layout.block.first_line}: column header damaged and no same-shaped "
+                    "table to repair it from; figures keep the printed header",
+                    layout.block.first_line,
+                )
+            )
 
 
 def _read_metadata(document: Document, text: str, lines: list[str]) -> None:
     head = "\n".join(lines[:40])
     for line in lines[:40]:
         stripped = line.strip()
-        if stripped and _TITLE.search(stripped) and len(stripped) < 200 and "\t" not in line \
-                and not stripped.lower().startswith(("for immediate release", "tokyo,")):
+        if (
+            stripped
+            and _TITLE.search(stripped)
+            and len(stripped) < 200
+            and "\t" not in line
+            and not stripped.lower().startswith(("for immediate release", "tokyo,"))
+        ):
             document.title = stripped
             break
-    dateline = next((m for m in (_DATELINE.search(line.strip()) for line in lines[:60]) if m),
-                    None)
+    dateline = next((m for m in (_DATELINE.search(line.strip()) for line in lines[:60]) if m), None)
     company = _COMPANY_NAME.search(text)
     if dateline:
         document.company_name = dateline["name"].strip()
@@ -202,13 +232,23 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
     (month, day), _ = counts.most_common(1)[0]
     document.fiscal_year_end_month, document.fiscal_year_end_day = month, day
     calendar = FiscalCalendar(month, day, "start")
-    span = next(((a, b, p) for a, b, p in find_periods(head, calendar)
-                 if not p.is_instant and p.start is not None
-                 and re.search(r"\bfrom\b", head[a:b], re.I)), None)
+    span = next(
+        (
+            (a, b, p)
+            for a, b, p in find_periods(head, calendar)
+            if not p.is_instant and p.start is not None and re.search(r"\bfrom\b", head[a:b], re.I)
+        ),
+        None,
+    )
     if span is None:
-        span = next(((a, b, p) for a, b, p in find_periods(head, calendar)
-                     if not p.is_instant and p.start and p.end <= (document.published_on
-                                                                  or p.end)), None)
+        span = next(
+            (
+                (a, b, p)
+                for a, b, p in find_periods(head, calendar)
+                if not p.is_instant and p.start and p.end <= (document.published_on or p.end)
+            ),
+            None,
+        )
     if span is not None:
         a, _, period = span
         label = PERIOD_LABEL.search(head, max(0, a - 40), a + 5)
@@ -220,25 +260,33 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
     return calendar
 
 
-def _check_document(result: ExtractionResult, lines: list[str], text: str,
-                    blocks: list) -> None:
+def _check_document(result: ExtractionResult, lines: list[str], text: str, blocks: list) -> None:
     doc = result.document
     did = doc.document_id
     tables = [f for f in result.figures if f.section_kind != SectionKind.NARRATIVE]
     if not result.figures:
         doc.status = DocumentStatus.FAILED
-        doc.error_message = (f"{doc.file_name}: no figures found in {len(lines)} lines: no "
-                             "table and no amount in the text; is this an earnings release?")
+        doc.error_message = (
+            f"{doc.file_name}: no figures found in {len(lines)} lines: no "
+            "table and no amount in the text; is this an earnings release?"
+        )
         doc.error_line = 1
         return
     if not tables and doc.period is None:
-        result.issues.append(Issue(did, "warning", "no_tables",
-                                   f"{doc.file_name}: no recognizable tables", None))
+        result.issues.append(
+            Issue(did, "warning", "no_tables", f"{doc.file_name}: no recognizable tables", None)
+        )
     if doc.period is None:
-        result.issues.append(Issue(
-            did, "warning", "period_unknown",
-            f"{doc.file_name}: the period the release covers is not stated in its first "
-            "lines (expected e.g. 'from April 1, 2021 to September 30, 2021')", 1))
+        result.issues.append(
+            Issue(
+                did,
+                "warning",
+                "period_unknown",
+                f"{doc.file_name}: the period the release covers is not stated in its first "
+                "lines (expected e.g. 'from April 1, 2021 to September 30, 2021')",
+                1,
+            )
+        )
     last = len(lines)
     while last > 1 and not lines[last - 1].strip():
         last -= 1
@@ -246,14 +294,21 @@ def _check_document(result: ExtractionResult, lines: list[str], text: str,
     ends_in_table = blocks and blocks[-1].last_line == last
     if not text.endswith("\n") and (ends_in_table or not final.endswith((".", ":", ")"))):
         doc.status = DocumentStatus.PARTIAL if result.figures else DocumentStatus.FAILED
-        message = (f"{doc.file_name} (line {last}): the file ends in the middle of a line "
-                   f"({final[-40:]!r}); it looks truncated: the figures before it were kept")
+        message = (
+            f"{doc.file_name} (line {last}): the file ends in the middle of a line "
+            f"({final[-40:]!r}); it looks truncated: the figures before it were kept"
+        )
         result.issues.append(Issue(did, "error", "truncated", message, last))
         doc.error_message = message
         doc.error_line = last
     for kind, count in Counter(f.section_kind for f in result.figures).items():
         if kind == SectionKind.UNKNOWN_TABLE:
-            result.issues.append(Issue(did, "warning", "unknown_table",
-                                       f"{count} figures in tables of unknown kind", None))
-
-
+            result.issues.append(
+                Issue(
+                    did,
+                    "warning",
+                    "unknown_table",
+                    f"{count} figures in tables of unknown kind",
+                    None,
+                )
+            )

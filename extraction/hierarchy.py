@@ -56,8 +56,9 @@ class _Group:
     has_direct_values: bool = False
 
 
-def _sums_to(children: list[list[Decimal | None]], total: list[Decimal | None],
-             tolerance: list[Decimal]) -> bool:
+def _sums_to(
+    children: list[list[Decimal | None]], total: list[Decimal | None], tolerance: list[Decimal]
+) -> bool:
     compared = 0
     allowance = (len(children) + 1) // 2
     for col, expected in enumerate(total):
@@ -100,14 +101,24 @@ def label_paths(rows: list[HierarchyRow]) -> list[tuple[tuple[str, ...], bool]]:
             stack.pop()
         if row.vector is None:
             top_headings = [g for g in stack if g.is_heading]
-            if top_headings and stack[-1].is_heading and stack[-1].has_direct_values \
-                    and len(top_headings) > 1:
+            if (
+                top_headings
+                and stack[-1].is_heading
+                and stack[-1].has_direct_values
+                and len(top_headings) > 1
+            ):
                 stack.pop()  # a new heading after lines of the previous one: a sibling
             result.append((tuple(g.label for g in stack), False))
             stack.append(_Group(row.label, is_heading=True))
             continue
-        closing = next((k for k in range(len(stack) - 1, -1, -1)
-                        if stack[k].is_heading and _closes(row.label, stack[k].label)), None)
+        closing = next(
+            (
+                k
+                for k in range(len(stack) - 1, -1, -1)
+                if stack[k].is_heading and _closes(row.label, stack[k].label)
+            ),
+            None,
+        )
         if closing is not None:
             result.append((tuple(g.label for g in stack[: closing + 1]), True))
             del stack[closing:]

@@ -25,30 +25,52 @@ def _spans(pattern: str, flags: int = 0) -> Callable[[str], list[tuple[int, int]
 
 _RULES: list[_Rule] = [
     ("footnote mark", _spans(SUPERSCRIPT_TOKEN.pattern)),
-    ("part of a URL or e-mail address",
-     _spans(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:pdf|html?)\b", re.I)),
+    (
+        "part of a URL or e-mail address",
+        _spans(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:pdf|html?)\b", re.I),
+    ),
     ("phone number", _spans(r"(?:\+|\b)[0-9]{1,3}(?:[-\s][0-9]{1,4}){2,3}\b(?=\D|$)")),
     ("part of a date", lambda line: [(m.start(), m.end()) for m in DATE.finditer(line)]),
-    ("fiscal period name",
-     lambda line: [(m.start(), m.end()) for m in PERIOD_LABEL.finditer(line)]
-     + [(m.start(), m.end()) for m in re.finditer(
-         r"\b(?:[1-4]Q|Q[1-4]|[12]H|H[12])(?:[- ]end)?\b|\bFY\s?[0-9]{2,4}\b", line, re.I)]),
-    ("securities code",
-     _spans(r"(?:\b(?:TSE|NYSE|NASDAQ|Stock code(?: number)?|Securities code|Code)[^:\n]{0,15}"
-            r":\s*[0-9A-Z]{4,5}\b)", re.I)),
-    ("securities code",
-     _spans(r"\(\s*\"[^\"]{1,40}\",\s*[A-Za-z][\w ]{0,25}:\s*[0-9A-Z]{4,5}\s*\)")),
+    (
+        "fiscal period name",
+        lambda line: (
+            [(m.start(), m.end()) for m in PERIOD_LABEL.finditer(line)]
+            + [
+                (m.start(), m.end())
+                for m in re.finditer(
+                    r"\b(?:[1-4]Q|Q[1-4]|[12]H|H[12])(?:[- ]end)?\b|\bFY\s?[0-9]{2,4}\b", line, re.I
+                )
+            ]
+        ),
+    ),
+    (
+        "securities code",
+        _spans(
+            r"(?:\b(?:TSE|NYSE|NASDAQ|Stock code(?: number)?|Securities code|Code)[^:\n]{0,15}"
+            r":\s*[0-9A-Z]{4,5}\b)",
+            re.I,
+        ),
+    ),
+    (
+        "securities code",
+        _spans(r"\(\s*\"[^\"]{1,40}\",\s*[A-Za-z][\w ]{0,25}:\s*[0-9A-Z]{4,5}\s*\)"),
+    ),
     ("note reference", _spans(r"\(?\bNotes?\s*[0-9]+\)?|\bNote\s*[0-9]+", re.I)),
     ("accounting standard number", _spans(r"\b(?:IFRS|IAS|ASC|ASBJ)\s*[0-9]+\b")),
     ("page reference", _spans(r"\bpages?\s+[0-9]+\b", re.I)),
-    ("list or section numbering",
-     _spans(r"^\s*(?:[-*\u2022]\s*)?(?:\(?[0-9]{1,2}\)|[0-9]{1,2}\.(?![0-9])|[ivx]+[.)])"
-            r"|^\s*\(?[0-9]{1,2}\)\s*\S|(?:\t| {2,})[0-9]\)\s")),
+    (
+        "list or section numbering",
+        _spans(
+            r"^\s*(?:[-*\u2022]\s*)?(?:\(?[0-9]{1,2}\)|[0-9]{1,2}\.(?![0-9])|[ivx]+[.)])"
+            r"|^\s*\(?[0-9]{1,2}\)\s*\S|(?:\t| {2,})[0-9]\)\s"
+        ),
+    ),
     ("calendar year", _spans(r"\b(?:19|20)[0-9]{2}s?\b")),
     ("part of a word or code", _spans(r"[A-Za-z%][0-9]+|[0-9]+(?:[A-Za-z]|-(?:for|to)-)")),
-    ("duration or count in prose",
-     _spans(r"\b[0-9]+\s+(?:years?|months?|days?|weeks?|hours?|times|market divisions)\b",
-            re.I)),
+    (
+        "duration or count in prose",
+        _spans(r"\b[0-9]+\s+(?:years?|months?|days?|weeks?|hours?|times|market divisions)\b", re.I),
+    ),
     ("threshold in a row label", _spans(r"\b[0-9]+(?:\.[0-9]+)?\s*(?:Gbps|Mbps|GB|TB)\b", re.I)),
 ]
 
@@ -73,25 +95,57 @@ def build_ledger(
         rule_spans = [(reason, finder(line)) for reason, finder in _RULES]
         label_end = _label_end(line) if number in table_lines else 0
         for start, end, text in found:
-            figure = next((f for f in by_line.get(number, [])
-                           if f.char_start <= start < f.char_end or start <= f.char_start < end),
-                          None)
+            figure = next(
+                (
+                    f
+                    for f in by_line.get(number, [])
+                    if f.char_start <= start < f.char_end or start <= f.char_start < end
+                ),
+                None,
+            )
             if figure is not None:
-                tokens.append(Token(document_id, len(tokens), number, start, end, text,
-                                    TokenStatus.FIGURE, None, figure.figure_id))
+                tokens.append(
+                    Token(
+                        document_id,
+                        len(tokens),
+                        number,
+                        start,
+                        end,
+                        text,
+                        TokenStatus.FIGURE,
+                        None,
+                        figure.figure_id,
+                    )
+                )
                 continue
-            reason = next((r for r, spans in rule_spans
-                           if any(a <= start and end <= b for a, b in spans)), None)
+            reason = next(
+                (r for r, spans in rule_spans if any(a <= start and end <= b for a, b in spans)),
+                None,
+            )
             if reason is None and start < label_end:
                 reason = "part of a row label"
             if reason is not None:
-                tokens.append(Token(document_id, len(tokens), number, start, end, text,
-                                    TokenStatus.IGNORED, reason))
+                tokens.append(
+                    Token(
+                        document_id,
+                        len(tokens),
+                        number,
+                        start,
+                        end,
+                        text,
+                        TokenStatus.IGNORED,
+                        reason,
+                    )
+                )
                 continue
-            why = ("a table cell the parser could not read" if number in table_lines
-                   else "a number in prose without a unit or period the parser understands")
-            tokens.append(Token(document_id, len(tokens), number, start, end, text,
-                                TokenStatus.UNPARSED, why))
+            why = (
+                "a table cell the parser could not read"
+                if number in table_lines
+                else "a number in prose without a unit or period the parser understands"
+            )
+            tokens.append(
+                Token(document_id, len(tokens), number, start, end, text, TokenStatus.UNPARSED, why)
+            )
     return tokens
 
 

@@ -37,16 +37,71 @@ _NEGATIVE_WORDS = {"down", "decreased", "decrease", "fell", "declined", "decreas
 _YOY_AFTER = re.compile(r"^\s*(?:yoy\b|year[- ]over[- ]year|year[- ]on[- ]year)", re.IGNORECASE)
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:(?:trillion|billion|million|thousand)s?\s+)?(?:yen\s+)?(?:shares\s+)?"
-    r"(?:for|as of|as at|in|at)\s+", re.IGNORECASE)
+    r"(?:for|as of|as at|in|at)\s+",
+    re.IGNORECASE,
+)
 _BOUND_BEFORE = re.compile(r"\b(?:over|more than|at least|above|under|less than)\s*$", re.I)
 _ANNOUNCEMENT_DATE = re.compile(r"\b(?:on|disclosed on|announced on|dated)\s+$", re.I)
 _STOP = {
-    "was", "were", "is", "are", "be", "been", "totaled", "totalled", "amounted", "to", "of",
-    "by", "up", "down", "yoy", "compared", "from", "for", "the", "a", "an", "and", "as", "at",
-    "increased", "decreased", "increase", "decrease", "in", "which", "with", "million",
-    "billion", "thousand", "jpy", "balance", "there", "it", "its", "this", "that", "over",
-    "under", "than", "more", "less", "respectively", "while", "on", "shares", "upward",
-    "downward", "approximately", "about", "around", "net", "year", "yen", "",
+    "was",
+    "were",
+    "is",
+    "are",
+    "be",
+    "been",
+    "totaled",
+    "totalled",
+    "amounted",
+    "to",
+    "of",
+    "by",
+    "up",
+    "down",
+    "yoy",
+    "compared",
+    "from",
+    "for",
+    "the",
+    "a",
+    "an",
+    "and",
+    "as",
+    "at",
+    "increased",
+    "decreased",
+    "increase",
+    "decrease",
+    "in",
+    "which",
+    "with",
+    "million",
+    "billion",
+    "thousand",
+    "jpy",
+    "balance",
+    "there",
+    "it",
+    "its",
+    "this",
+    "that",
+    "over",
+    "under",
+    "than",
+    "more",
+    "less",
+    "respectively",
+    "while",
+    "on",
+    "shares",
+    "upward",
+    "downward",
+    "approximately",
+    "about",
+    "around",
+    "net",
+    "year",
+    "yen",
+    "",
 }
 _LEAD_TRIM = re.compile(
     r"^(?:[-*\u2022]\s*)?(?:[ivx]+[.)]\s*|\(?[0-9]+[.)]\s*)?"
@@ -63,8 +118,8 @@ _TAIL_TRIM = re.compile(
     re.IGNORECASE,
 )
 _CHANGE_IN = re.compile(
-    r"\b(?:an?\s+)?(?P<word>increase|decrease)s?\s+in\s+(?P<subject>[^,;()]{2,80}?)\s+by\s*$",
-    re.I)
+    r"\b(?:an?\s+)?(?P<word>increase|decrease)s?\s+in\s+(?P<subject>[^,;()]{2,80}?)\s+by\s*$", re.I
+)
 _AMOUNT_OF = re.compile(r"\s+of\s+(?P<subject>[a-z][^,;()]{2,80})", re.I)
 _QUALIFIER_START = re.compile(r"^\s*(?:mainly|including|which|primarily|due to)\b", re.I)
 
@@ -93,12 +148,20 @@ def _amounts(sentence: str, offset: int) -> list[_Amount]:
         else:
             text, kind, start, end = m["snum"], "shares", m.start("snum"), m.end("snum")
         decimals = len(text.split(".")[1]) if "." in text else 0
-        found.append(_Amount(
-            start=m.start(), end=m.end(), num_start=offset + start, num_end=offset + end,
-            raw=m.group(), number=Decimal(text.replace(",", "")), decimals=decimals, kind=kind,
-            scale=scale_of_word(m["scale"]) if kind == "money" else 0,
-            currency=(m["cur"] or "").upper() or None,
-        ))
+        found.append(
+            _Amount(
+                start=m.start(),
+                end=m.end(),
+                num_start=offset + start,
+                num_end=offset + end,
+                raw=m.group(),
+                number=Decimal(text.replace(",", "")),
+                decimals=decimals,
+                kind=kind,
+                scale=scale_of_word(m["scale"]) if kind == "money" else 0,
+                currency=(m["cur"] or "").upper() or None,
+            )
+        )
     return found
 
 
@@ -139,7 +202,7 @@ def _sentences(text: str) -> list[tuple[int, str]]:
     result = []
     start = 0
     for m in re.finditer(r"(?<=[.;!?\"])\s+(?=[A-Z\"(<*-])|(?<=[a-z0-9)])\s+(?=- [ivx]+\.)", text):
-        result.append((start, text[start:m.start()]))
+        result.append((start, text[start : m.start()]))
         start = m.end()
     result.append((start, text[start:]))
     return result
@@ -155,9 +218,7 @@ def _period_in(text: str, calendar: FiscalCalendar | None) -> Period | None:
     return best
 
 
-def narrative_figures(
-    lines: list[str], line_numbers: list[int], ctx: DocContext
-) -> list[Figure]:
+def narrative_figures(lines: list[str], line_numbers: list[int], ctx: DocContext) -> list[Figure]:
     """Figures in the prose lines (1-based ``line_numbers``) of a document."""
     figures: list[Figure] = []
     heading: str | None = None
@@ -187,7 +248,7 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
         previous: Figure | None = None
         cursor = 0
         for amount in amounts:
-            segment = sentence[cursor:amount.start]
+            segment = sentence[cursor : amount.start]
             # what came before a closing parenthesis or a semicolon belongs to the previous
             # clause ("(JPY43,291 million for 1H20); orders received for ...")
             cut = max(segment.rfind(")"), segment.rfind(";"))
@@ -198,12 +259,12 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
             change_in = _CHANGE_IN.search(segment)
             if change_in:
                 label = change_in["subject"].strip()
-            after_of = _AMOUNT_OF.match(sentence[amount.end:])
+            after_of = _AMOUNT_OF.match(sentence[amount.end :])
             if after_of and (label is None or _LEAD_TRIM.fullmatch(label + " ")):
                 label = after_of["subject"].strip()
             flags: list[str] = []
-            before = sentence[max(0, amount.start - 40):amount.start]
-            after = sentence[amount.end:amount.end + 60]
+            before = sentence[max(0, amount.start - 40) : amount.start]
+            after = sentence[amount.end : amount.end + 60]
             change = _CHANGE_BEFORE.search(before)
             measure = Measure.VALUE
             sign = 1
@@ -213,47 +274,80 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                     measure = Measure.CHANGE_PERCENT
             elif change or change_in:
                 measure = Measure.CHANGE
-            if change and change["word"].lower() in _NEGATIVE_WORDS or (
-                    change_in and change_in["word"].lower() == "decrease"):
+            if (change and change["word"].lower() in _NEGATIVE_WORDS) or (
+                change_in and change_in["word"].lower() == "decrease"
+            ):
                 sign = -1
             if _BOUND_BEFORE.search(before):
                 flags.append("bound_" + _BOUND_BEFORE.search(before).group().split()[0].lower())
             inherited = label is None
             if inherited:
                 label = previous.item_label if previous else heading
-                if previous is not None and re.search(r"\bloss\b", segment, re.I) and not \
-                        re.search(r"\bloss", previous.item_label, re.I):
+                if (
+                    previous is not None
+                    and re.search(r"\bloss\b", segment, re.I)
+                    and not re.search(r"\bloss", previous.item_label, re.I)
+                ):
                     sign = -1
                     flags.append("sign_from_wording")
             period = None
-            just_before = [p for a, b, p in find_periods(segment, ctx.calendar)
-                           if not segment[b:].strip(" :,of")]
+            just_before = [
+                p
+                for a, b, p in find_periods(segment, ctx.calendar)
+                if not segment[b:].strip(" :,of")
+            ]
             if just_before:
                 period = just_before[-1]  # "As of September 30, 2021: 93,534,800 shares"
             after_period = _PERIOD_AFTER.match(after)
             if after_period and period is None:
-                period = _period_in(after[after_period.start():after_period.end() + 45].split(
-                    ")")[0].split(";")[0], ctx.calendar)
+                period = _period_in(
+                    after[after_period.start() : after_period.end() + 45]
+                    .split(")")[0]
+                    .split(";")[0],
+                    ctx.calendar,
+                )
             if period is None:
                 period = _period_in(segment, ctx.calendar)
-            if period is None and measure in (Measure.CHANGE, Measure.CHANGE_PERCENT) and \
-                    previous is not None and inherited:
+            if (
+                period is None
+                and measure in (Measure.CHANGE, Measure.CHANGE_PERCENT)
+                and previous is not None
+                and inherited
+            ):
                 period = previous.period
             if period is None:
                 period = sentence_period
             unit, scale = _unit(amount, label or "", sentence)
             value = to_base_units(amount.number * sign, scale)
-            scenario = "forecast" if (
-                period and ctx.published_on and period.end > ctx.published_on) else "actual"
+            scenario = (
+                "forecast"
+                if (period and ctx.published_on and period.end > ctx.published_on)
+                else "actual"
+            )
             figure = Figure(
-                document_id=ctx.document_id, sequence=0, section_kind=SectionKind.NARRATIVE,
-                block_index=-1, block_title=None, row_label=sentence.strip()[:200],
-                item_label=label or "", label_path=(), column_header=None, column_index=None,
-                member=None, period=period, scenario=scenario, forecast_status=None,
+                document_id=ctx.document_id,
+                sequence=0,
+                section_kind=SectionKind.NARRATIVE,
+                block_index=-1,
+                block_title=None,
+                row_label=sentence.strip()[:200],
+                item_label=label or "",
+                label_path=(),
+                column_header=None,
+                column_index=None,
+                member=None,
+                period=period,
+                scenario=scenario,
+                forecast_status=None,
                 forecast_announced_on=ctx.published_on if scenario == "forecast" else None,
-                measure=measure, unit=unit, scale=scale,
-                decimals=xbrl_decimals(amount.decimals, scale), raw_text=amount.raw,
-                value=value, line_number=number, char_start=amount.num_start,
+                measure=measure,
+                unit=unit,
+                scale=scale,
+                decimals=xbrl_decimals(amount.decimals, scale),
+                raw_text=amount.raw,
+                value=value,
+                line_number=number,
+                char_start=amount.num_start,
                 char_end=amount.num_end,
                 flags=tuple(flags + ([] if label else ["label_unknown"])),
             )
@@ -264,8 +358,9 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
     return figures
 
 
-def _sentence_period(sentence: str, amounts: list[_Amount], ctx: DocContext,
-                     paragraph_instant: bool) -> Period | None:
+def _sentence_period(
+    sentence: str, amounts: list[_Amount], ctx: DocContext, paragraph_instant: bool
+) -> Period | None:
     """The period a sentence speaks of when an amount names none of its own."""
     lead = sentence[: amounts[0].start]
     found = _period_in(lead, ctx.calendar)
@@ -274,10 +369,15 @@ def _sentence_period(sentence: str, amounts: list[_Amount], ctx: DocContext,
     doc = ctx.period
     if doc is None:
         return None
-    flow = re.search(r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bprofit\b"
-                     r"|\bnet sales\b|\bexpenses?\b", sentence, re.I)
+    flow = re.search(
+        r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bprofit\b"
+        r"|\bnet sales\b|\bexpenses?\b",
+        sentence,
+        re.I,
+    )
     if re.search(r"\bbalance\b|\bas of\b|\bbacklog\b", sentence, re.I) or (
-            paragraph_instant and not flow):
+        paragraph_instant and not flow
+    ):
         if ctx.calendar:
             return ctx.calendar.describe(None, doc.end)
         return Period(end=doc.end, start=None, label=None, fiscal_year=doc.fiscal_year)
@@ -289,8 +389,7 @@ def _unit(amount: _Amount, label: str, sentence: str) -> tuple[str, int]:
         return "percent", 0
     if amount.kind == "shares":
         return "shares", 0
-    if amount.scale == 0 and re.search(r"per[\s\W]*share|dividends?", label + " " + sentence,
-                                       re.I):
+    if amount.scale == 0 and re.search(r"per[\s\W]*share|dividends?", label + " " + sentence, re.I):
         return "JPY/share", 0
     return ("USD" if amount.currency == "US$" else "JPY"), amount.scale
 
@@ -300,8 +399,9 @@ def original_forecast_date(text: str) -> dt.date | None:
     for sentence in re.split(r"(?<=\.)\s+", text):
         if not re.search(r"\brevis", sentence, re.I):
             continue
-        match = re.search(r"(?:targets?|forecasts?)[^.]{0,120}?(?:announced|disclosed)\s+on\s+",
-                          sentence, re.I)
+        match = re.search(
+            r"(?:targets?|forecasts?)[^.]{0,120}?(?:announced|disclosed)\s+on\s+", sentence, re.I
+        )
         if match:
             date = DATE.search(sentence, match.end())
             if date and date.start() - match.end() < 3:

@@ -82,8 +82,16 @@ def parse_number(text: str) -> ParsedNumber | None:
     )
 
 
-_SCALE_WORDS = {"thousand": 3, "thousands": 3, "million": 6, "millions": 6, "billion": 9,
-                "billions": 9, "trillion": 12, "trillions": 12}
+_SCALE_WORDS = {
+    "thousand": 3,
+    "thousands": 3,
+    "million": 6,
+    "millions": 6,
+    "billion": 9,
+    "billions": 9,
+    "trillion": 12,
+    "trillions": 12,
+}
 
 
 def scale_of_word(word: str | None) -> int:

@@ -121,7 +121,9 @@ class FiscalCalendar:
         if start == fy_start:
             label = {3: "Q1", 6: "1H", 9: "9M", 12: "FY"}.get(months)
         elif months == 3:
-            offset = months_between(fy_start, start - dt.timedelta(days=1)) if start > fy_start else 0
+            offset = (
+                months_between(fy_start, start - dt.timedelta(days=1)) if start > fy_start else 0
+            )
             label = {3: "Q2", 6: "Q3", 9: "Q4"}.get(offset)
         elif months == 6 and months_between(fy_start, start - dt.timedelta(days=1)) == 6:
             label = "2H"

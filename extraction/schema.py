@@ -176,9 +176,7 @@ def rows_for(result: ExtractionResult, parser_version: str) -> dict[str, list[tu
         )
         for t in result.tokens
     ]
-    issues = [
-        (i.document_id, i.severity, i.code, i.message, i.line_number) for i in result.issues
-    ]
+    issues = [(i.document_id, i.severity, i.code, i.message, i.line_number) for i in result.issues]
     return {
         "documents": documents,
         "figures": figures,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -133,12 +134,16 @@ def classify(layout: Layout, ctx: DocContext) -> SectionKind:
         scores[rule.kind] = scores.get(rule.kind, 0) + score
     if layout.inline:
         has_forecast = _FORECAST_WORD.search(captions) is not None
-        return SectionKind.TARGETS if has_forecast and "highlight" not in captions.lower() \
+        return (
+            SectionKind.TARGETS
+            if has_forecast and "highlight" not in captions.lower()
             else SectionKind.HIGHLIGHTS
+        )
     has_change_pct = any(c.measure == Measure.CHANGE_PERCENT for c in layout.columns)
     if layout.orientation == "period_rows":
-        rows_forecast = all(_row_is_forecast(r.label, layout, ctx) for r in layout.body
-                            if r.has_numbers)
+        rows_forecast = all(
+            _row_is_forecast(r.label, layout, ctx) for r in layout.body if r.has_numbers
+        )
         if scores.get("dividends", 0) >= 4:
             return SectionKind.DIVIDENDS
         if rows_forecast:
@@ -156,8 +161,7 @@ def classify(layout: Layout, ctx: DocContext) -> SectionKind:
         scores["changes_in_equity"] = 0
     if has_change_pct:
         # statements print no YoY column: a table with one is a summary or breakdown
-        for kind in ("financial_position", "profit_or_loss", "cash_flows",
-                     "comprehensive_income"):
+        for kind in ("financial_position", "profit_or_loss", "cash_flows", "comprehensive_income"):
             scores[kind] = 0
     best = max(scores.items(), key=lambda kv: kv[1])
     if best[1] <= 0:
@@ -217,9 +221,10 @@ def _spanning_run(row: Row, n: int) -> set[int]:
     """
     indices = [j for j in range(1, max(n + 1, len(row.cells))) if _cell(row, j)]
     spanning: set[int] = set()
-    for a, b in zip(indices, indices[1:], strict=False):
-        if b == a + 1 and (_cell(row, b)[:1].islower() or _cell(row, a)[-1:].isalpha()
-                           and len(_cell(row, a)) <= 3):
+    for a, b in itertools.pairwise(indices):
+        first, second = _cell(row, a), _cell(row, b)
+        cut_word = first[-1:].isalpha() and len(first) <= 3
+        if b == a + 1 and (second[:1].islower() or cut_word):
             spanning.update({a, b})
     return spanning
 
@@ -243,8 +248,9 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
     first_data = next(i for i, r in enumerate(rows) if r.has_numbers)
     # Label-only rows after the last column-header row are headings of the body
     # ("Assets", "Current assets"), not part of the column header.
-    last_header = max((i for i, r in enumerate(rows[:first_data])
-                       if any(c.text for c in r.values)), default=-1)
+    last_header = max(
+        (i for i, r in enumerate(rows[:first_data]) if any(c.text for c in r.values)), default=-1
+    )
     header_rows, body = rows[: last_header + 1], rows[last_header + 1 :]
     n = max(len(r.cells) - 1 for r in body if r.has_numbers)
     captions = [text for _, text in block.caption_lines]
@@ -282,8 +288,11 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
     damaged = False
     # periods across the columns, realigned when cells were merged ("1H20 1H21")
     if period_rows:
-        found = [[p for _, _, p in find_periods(_cell(r, col.index), ctx.calendar)]
-                 for r in period_rows for col in columns]
+        found = [
+            [p for _, _, p in find_periods(_cell(r, col.index), ctx.calendar)]
+            for r in period_rows
+            for col in columns
+        ]
         per_column = [
             [p for r_i in range(len(period_rows)) for p in found[r_i * n + (col.index - 1)]]
             for col in columns
@@ -293,8 +302,11 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
             col.header = " ".join(headers) or None
             if col.header and _CHANGE_HEADER.search(col.header) and not periods:
                 col.measure = Measure.CHANGE
-        value_cols = [c for c in columns if c.measure == Measure.VALUE
-                      and not (c.unit and c.unit.unit == "percent")]
+        value_cols = [
+            c
+            for c in columns
+            if c.measure == Measure.VALUE and not (c.unit and c.unit.unit == "percent")
+        ]
         if any(len(p) > 1 for p in per_column) or any(
             not per_column[c.index - 1] for c in value_cols
         ):
@@ -332,14 +344,15 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
                     name = above
             if name:
                 names[col.index] = re.sub(r"(\w)- (\w)", r"\1-\2", name)
-        named_cols = [c for c in columns
-                      if not (c.unit and c.unit.unit == "percent") and c.measure == Measure.VALUE]
+        named_cols = [
+            c
+            for c in columns
+            if not (c.unit and c.unit.unit == "percent") and c.measure == Measure.VALUE
+        ]
         stray = [j for j in names if j > n or j not in {c.index for c in named_cols}]
         missing = [c for c in named_cols if c.index not in names]
         if stray or missing:
-            texts = [
-                _cell(primary, j) for j in range(1, len(primary.cells)) if _cell(primary, j)
-            ]
+            texts = [_cell(primary, j) for j in range(1, len(primary.cells)) if _cell(primary, j)]
             realigned = _realign(texts, len(named_cols))
             if realigned is not None:
                 names = {c.index: t for c, t in zip(named_cols, realigned, strict=True)}
@@ -350,8 +363,11 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
         for col in columns:
             text = names.get(col.index)
             if text and _CHANGE_HEADER.search(text) and not _RATIO_HEADER.search(text):
-                col.measure = Measure.CHANGE_PERCENT if (
-                    col.unit and col.unit.unit == "percent") else Measure.CHANGE
+                col.measure = (
+                    Measure.CHANGE_PERCENT
+                    if (col.unit and col.unit.unit == "percent")
+                    else Measure.CHANGE
+                )
                 col.header = col.header or text
             elif text:
                 col.header = f"{col.header} {text}".strip() if col.header else text
@@ -367,25 +383,29 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
             elif col.item is None or col.header in {None, "%"}:
                 col.measure = Measure.CHANGE_PERCENT
         if col.measure in (Measure.CHANGE, Measure.CHANGE_PERCENT):
-            left = next((c for c in reversed(columns[: col.index - 1])
-                         if c.measure == Measure.VALUE), None)
+            left = next(
+                (c for c in reversed(columns[: col.index - 1]) if c.measure == Measure.VALUE), None
+            )
             if left is not None:
                 col.period = col.period or left.period
-                col.item = col.item if col.item and not _CHANGE_HEADER.search(col.item) \
-                    else left.item
+                col.item = (
+                    col.item if col.item and not _CHANGE_HEADER.search(col.item) else left.item
+                )
                 if col.measure == Measure.CHANGE and col.unit is None:
                     col.unit = left.unit
 
-    table_unit = next((u for u in (unit_of_header(t) for t in _caption_units(captions)) if u),
-                      None)
+    table_unit = next((u for u in (unit_of_header(t) for t in _caption_units(captions)) if u), None)
     context = _context_period(captions, ctx)
     if any(c.period for c in columns):
         orientation = "period_columns"
     else:
         data_rows = [r for r in body if r.has_numbers]
         with_period = [r for r in data_rows if find_periods(r.label, ctx.calendar)]
-        orientation = "period_rows" if with_period and len(with_period) * 2 >= len(
-            data_rows) else "member_columns"
+        orientation = (
+            "period_rows"
+            if with_period and len(with_period) * 2 >= len(data_rows)
+            else "member_columns"
+        )
     if orientation == "period_rows":
         for col in columns:
             if col.item and _MEMBER_HEADER.match(col.item):
@@ -393,18 +413,25 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
     elif orientation == "member_columns":
         for col in columns:
             col.member, col.item = col.item, None
-    return Layout(block=block, orientation=orientation, columns=columns,
-                  header_rows=header_rows, body=body, captions=captions,
-                  context_period=context, table_unit=table_unit, damaged_header=damaged,
-                  inline=inline)
+    return Layout(
+        block=block,
+        orientation=orientation,
+        columns=columns,
+        header_rows=header_rows,
+        body=body,
+        captions=captions,
+        context_period=context,
+        table_unit=table_unit,
+        damaged_header=damaged,
+        inline=inline,
+    )
 
 
 def _caption_units(captions: list[str]) -> list[str]:
     found = []
     for text in captions:
         found.extend(re.findall(r"\(([^()]*(?:yen|JPY|dollars|%)[^()]*)\)", text, re.I))
-        found.extend(re.findall(r"(?:thousands|millions|billions) of yen|JPY \w+ions?", text,
-                                re.I))
+        found.extend(re.findall(r"(?:thousands|millions|billions) of yen|JPY \w+ions?", text, re.I))
     return found
 
 
@@ -462,8 +489,11 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
         if len(parts) > 1 and all(parse_number(p) or is_nil(p) for p, _ in parts):
             entries.extend((p, off, ["cell_split"]) for p, off in parts)
             absorb = len(parts) - 1
-        elif len(parts) > 1 and (parse_number(parts[-1][0]) or is_nil(parts[-1][0])) and all(
-                re.fullmatch(r"[A-Za-z]+", p) for p, _ in parts[:-1]):
+        elif (
+            len(parts) > 1
+            and (parse_number(parts[-1][0]) or is_nil(parts[-1][0]))
+            and all(re.fullmatch(r"[A-Za-z]+", p) for p, _ in parts[:-1])
+        ):
             # a word cut off the label and glued before the value ("ome -")
             entries.append((parts[-1][0], parts[-1][1], ["stray_text_removed"]))
         else:
@@ -473,8 +503,9 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
     notes: list[str] = []
     if len(entries) > n:
         surplus = len(entries) - n
-        split_nils = [i for i, e in enumerate(entries)
-                      if e and "cell_split" in e[2] and is_nil(e[0])]
+        split_nils = [
+            i for i, e in enumerate(entries) if e and "cell_split" in e[2] and is_nil(e[0])
+        ]
         empties = [i for i, e in enumerate(entries) if e is None]
         drop = (split_nils + empties)[:surplus]
         if len(drop) == surplus:
@@ -497,9 +528,16 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
         parsed = parse_number(text)
         if parsed is None:
             continue
-        values.append(_Value(col, parsed, text, offset + parsed.token_start,
-                             offset + parsed.token_end,
-                             [*flags, *parsed.flags, *(f for f in notes if "_" in f)]))
+        values.append(
+            _Value(
+                col,
+                parsed,
+                text,
+                offset + parsed.token_start,
+                offset + parsed.token_end,
+                [*flags, *parsed.flags, *(f for f in notes if "_" in f)],
+            )
+        )
     return values, notes
 
 
@@ -511,8 +549,7 @@ def _row_is_forecast(label: str, layout: Layout, ctx: DocContext) -> bool:
     return bool(periods and ctx.published_on and periods[-1][2].end > ctx.published_on)
 
 
-def _scenario(period: Period | None, layout: Layout, row_label: str,
-              ctx: DocContext) -> str:
+def _scenario(period: Period | None, layout: Layout, row_label: str, ctx: DocContext) -> str:
     if layout.orientation == "period_rows":
         return "forecast" if _row_is_forecast(row_label, layout, ctx) else "actual"
     if period is not None and ctx.published_on and period.end > ctx.published_on:
@@ -550,15 +587,23 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
         values, notes = _row_values(row, layout)
         for note in notes:
             if "_" not in note:
-                issues.append(Issue(ctx.document_id, "warning", "row_shape",
-                                    f"line {row.line_number}: {note}", row.line_number))
+                issues.append(
+                    Issue(
+                        ctx.document_id,
+                        "warning",
+                        "row_shape",
+                        f"line {row.line_number}: {note}",
+                        row.line_number,
+                    )
+                )
         rows_with_values.append((row, values))
 
     if layout.orientation == "period_rows":
         paths: list[tuple[tuple[str, ...], bool]] = [((), False)] * len(rows_with_values)
     else:
-        paths = label_paths([_hierarchy_row(row, values, layout)
-                             for row, values in rows_with_values])
+        paths = label_paths(
+            [_hierarchy_row(row, values, layout) for row, values in rows_with_values]
+        )
 
     for (row, values), (path, is_total) in zip(rows_with_values, paths, strict=True):
         label, label_flags = repair_label(row.label)
@@ -587,8 +632,12 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
             flags = [*value.flags, *col.flags, *label_flags, *period_flags]
             if col.measure in (Measure.CHANGE_PERCENT, Measure.RATIO):
                 unit = Unit("percent", 0)
-            elif unit is not None and unit.unit in ("JPY/share", "Gbps", "count", "shares") \
-                    and scale_unit is not None and scale_unit.unit == "JPY":
+            elif (
+                unit is not None
+                and unit.unit in ("JPY/share", "Gbps", "count", "shares")
+                and scale_unit is not None
+                and scale_unit.unit == "JPY"
+            ):
                 unit = Unit(unit.unit, 0)  # "Thousands of yen" does not scale EPS
             if unit is None:
                 flags.append("unit_unknown")
@@ -601,31 +650,51 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
             assert parsed is not None
             measure = col.measure
             scenario = _scenario(period, layout, label, ctx)
-            figures.append(Figure(
-                document_id=ctx.document_id, sequence=0, section_kind=layout.kind,
-                block_index=layout.block.index, block_title=layout.title,
-                row_label=row.label, item_label=item, label_path=path_here,
-                column_header=col.header, column_index=col.index, member=col.member,
-                period=period, scenario=scenario,
-                forecast_status="revised" if scenario == "forecast" and ctx.forecasts_revised
-                else None,
-                forecast_announced_on=ctx.published_on if scenario == "forecast" else None,
-                measure=measure, unit=unit.unit, scale=unit.scale,
-                decimals=xbrl_decimals(parsed.decimals, unit.scale) if parsed.value is not None
-                else None,
-                raw_text=value.raw, value=to_base_units(parsed.value, unit.scale),
-                line_number=row.line_number, char_start=value.start, char_end=value.end,
-                flags=tuple(dict.fromkeys(flags)),
-            ))
+            figures.append(
+                Figure(
+                    document_id=ctx.document_id,
+                    sequence=0,
+                    section_kind=layout.kind,
+                    block_index=layout.block.index,
+                    block_title=layout.title,
+                    row_label=row.label,
+                    item_label=item,
+                    label_path=path_here,
+                    column_header=col.header,
+                    column_index=col.index,
+                    member=col.member,
+                    period=period,
+                    scenario=scenario,
+                    forecast_status="revised"
+                    if scenario == "forecast" and ctx.forecasts_revised
+                    else None,
+                    forecast_announced_on=ctx.published_on if scenario == "forecast" else None,
+                    measure=measure,
+                    unit=unit.unit,
+                    scale=unit.scale,
+                    decimals=xbrl_decimals(parsed.decimals, unit.scale)
+                    if parsed.value is not None
+                    else None,
+                    raw_text=value.raw,
+                    value=to_base_units(parsed.value, unit.scale),
+                    line_number=row.line_number,
+                    char_start=value.start,
+                    char_end=value.end,
+                    flags=tuple(dict.fromkeys(flags)),
+                )
+            )
     return figures, issues
 
 
-_POINT_IN_TIME = re.compile(r"\b(?:at|as of)?\s*(?:the\s+)?(?P<edge>beginning|end)\s+of\s+"
-                            r"(?:the\s+)?(?:fiscal\s+)?(?:year|period|quarter|half)\b", re.I)
+_POINT_IN_TIME = re.compile(
+    r"\b(?:at|as of)?\s*(?:the\s+)?(?P<edge>beginning|end)\s+of\s+"
+    r"(?:the\s+)?(?:fiscal\s+)?(?:year|period|quarter|half)\b",
+    re.I,
+)
 
 
 def _instant_of(label: str, period: Period, ctx: DocContext) -> Period:
-    """"Cash ... at beginning of year" is a balance at the day before the period starts."""
+    """ "Cash ... at beginning of year" is a balance at the day before the period starts."""
     match = _POINT_IN_TIME.search(label)
     assert match is not None and period.start is not None
     end = period.end if match["edge"].lower() == "end" else period.start - dt.timedelta(days=1)
@@ -640,7 +709,8 @@ def _hierarchy_row(row: Row, values: list[_Value], layout: Layout) -> HierarchyR
     by_column = {v.column.index: v for v in values}
     for col in layout.columns:
         if col.measure not in (Measure.VALUE, Measure.CHANGE) or (
-                col.unit and col.unit.unit == "percent"):
+            col.unit and col.unit.unit == "percent"
+        ):
             continue
         value = by_column.get(col.index)
         cell = _cell(row, col.index).strip()
@@ -677,8 +747,16 @@ def repair_label(label: str) -> tuple[str, list[str]]:
 # ------------------------------------------------------------------ inline (highlights)
 
 
-_DIRECTION = {"up": 1, "down": -1, "increase": 1, "decrease": -1, "increased": 1,
-              "decreased": -1, "rise": 1, "fall": -1}
+_DIRECTION = {
+    "up": 1,
+    "down": -1,
+    "increase": 1,
+    "decrease": -1,
+    "increased": 1,
+    "decreased": -1,
+    "rise": 1,
+    "fall": -1,
+}
 _PER_SHARE_TEXT = "pershareofcommonstock"
 
 
@@ -704,17 +782,17 @@ def _inline_context(
     for match in re.finditer(r"\b(revised|original|previous|initial)\b", text, re.I):
         word = match.group(1).lower()
         status = "revised" if word == "revised" else "original"
-        dated = re.match(r"\s+(?:on|as of)\s+", text[match.end():])
+        dated = re.match(r"\s+(?:on|as of)\s+", text[match.end() :])
         announced = None
         if dated:
-            found = find_periods(text[match.end(): match.end() + 40], ctx.calendar)
+            found = find_periods(text[match.end() : match.end() + 40], ctx.calendar)
             if found and found[0][2].is_instant:
                 announced = found[0][2].end
         markers.append((match.start(), status, announced))
     if not markers:
         announced_match = re.search(r"\b(?:announced|disclosed|published)\s+on\s+", text, re.I)
         if announced_match:
-            found = find_periods(text[announced_match.end():], ctx.calendar)
+            found = find_periods(text[announced_match.end() :], ctx.calendar)
             if found and found[0][2].is_instant:
                 markers.append((announced_match.start(), None, found[0][2].end))
     return period, [(s, d) for _, s, d in sorted(markers)]
@@ -742,8 +820,14 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                 kind = SectionKind.TARGETS
             continue
         label, label_flags = repair_label(row.label)
-        qualifiers = [c.text for c in row.values if c.text and not NUMBER_TOKEN.search(c.text)
-                      and c.text.lower() not in _DIRECTION and not c.text.lower().startswith("yoy")]
+        qualifiers = [
+            c.text
+            for c in row.values
+            if c.text
+            and not NUMBER_TOKEN.search(c.text)
+            and c.text.lower() not in _DIRECTION
+            and not c.text.lower().startswith("yoy")
+        ]
         row_unit, qualifier_flags = _qualifier_unit(qualifiers)
         amount_index = 0
         direction = 1
@@ -759,18 +843,31 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
             cell_period = cell_periods[-1] if cell_periods else None
             if amount:
                 scale = scale_of_word(amount["scale"])
-                unit = row_unit or unit_of_label(label) or Unit(
-                    "JPY" if amount["cur"].upper() != "US$" else "USD", scale)
+                unit = (
+                    row_unit
+                    or unit_of_label(label)
+                    or Unit("JPY" if amount["cur"].upper() != "US$" else "USD", scale)
+                )
                 unit = Unit(unit.unit, scale if unit.unit in ("JPY", "USD") else 0)
-                status, announced = (markers[amount_index] if amount_index < len(markers)
-                                     and cell_period is None else (None, None))
+                status, announced = (
+                    markers[amount_index]
+                    if amount_index < len(markers) and cell_period is None
+                    else (None, None)
+                )
                 amount_index += 1
                 amount_period = cell_period or period
-                scenario = "forecast" if (
-                    (status is not None and cell_period is None) or (
-                        amount_period and ctx.published_on
-                                           and amount_period.end > ctx.published_on)) \
+                scenario = (
+                    "forecast"
+                    if (
+                        (status is not None and cell_period is None)
+                        or (
+                            amount_period
+                            and ctx.published_on
+                            and amount_period.end > ctx.published_on
+                        )
+                    )
                     else "actual"
+                )
                 if scenario == "forecast":
                     if status == "original" and announced is None:
                         announced = ctx.original_forecast_announced_on
@@ -778,16 +875,28 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                 number = Decimal(amount["num"].replace(",", ""))
                 decimals = len(amount["num"].split(".")[1]) if "." in amount["num"] else 0
                 last_amount = Figure(
-                    document_id=ctx.document_id, sequence=0, section_kind=kind,
-                    block_index=layout.block.index, block_title=layout.title,
-                    row_label=row.label, item_label=label, label_path=(),
-                    column_header=None, column_index=row.cells.index(cell), member=None,
-                    period=amount_period, scenario=scenario,
+                    document_id=ctx.document_id,
+                    sequence=0,
+                    section_kind=kind,
+                    block_index=layout.block.index,
+                    block_title=layout.title,
+                    row_label=row.label,
+                    item_label=label,
+                    label_path=(),
+                    column_header=None,
+                    column_index=row.cells.index(cell),
+                    member=None,
+                    period=amount_period,
+                    scenario=scenario,
                     forecast_status=status if scenario == "forecast" else None,
                     forecast_announced_on=announced if scenario == "forecast" else None,
-                    measure=Measure.VALUE, unit=unit.unit, scale=unit.scale,
-                    decimals=xbrl_decimals(decimals, unit.scale), raw_text=cell.text,
-                    value=to_base_units(number, unit.scale), line_number=row.line_number,
+                    measure=Measure.VALUE,
+                    unit=unit.unit,
+                    scale=unit.scale,
+                    decimals=xbrl_decimals(decimals, unit.scale),
+                    raw_text=cell.text,
+                    value=to_base_units(number, unit.scale),
+                    line_number=row.line_number,
                     char_start=cell.start + amount.start("num"),
                     char_end=cell.start + amount.end("num"),
                     flags=tuple(label_flags + qualifier_flags),
@@ -798,46 +907,94 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                 number = Decimal(pct["num"]) * direction
                 decimals = len(pct["num"].split(".")[1]) if "." in pct["num"] else 0
                 base = last_amount
-                is_change = direction != 1 or any(
-                    c.text.lower() in _DIRECTION for c in row.values) or any(
-                    c.text.lower().startswith("yoy") for c in row.values)
+                is_change = (
+                    direction != 1
+                    or any(c.text.lower() in _DIRECTION for c in row.values)
+                    or any(c.text.lower().startswith("yoy") for c in row.values)
+                )
                 if not is_change:
                     ratio_period = cell_period or period
-                    if ratio_period is not None and not ratio_period.is_instant and \
-                            re.search(r"\bassets\b|\bequity\b", label, re.I):
+                    if (
+                        ratio_period is not None
+                        and not ratio_period.is_instant
+                        and re.search(r"\bassets\b|\bequity\b", label, re.I)
+                    ):
                         # a balance-sheet ratio (equity ratio) is measured at the period end
-                        ratio_period = ctx.calendar.describe(None, ratio_period.end) \
-                            if ctx.calendar else Period(end=ratio_period.end)
-                    figures.append(Figure(
-                        document_id=ctx.document_id, sequence=0, section_kind=kind,
-                        block_index=layout.block.index, block_title=layout.title,
-                        row_label=row.label, item_label=label, label_path=(),
-                        column_header=None, column_index=row.cells.index(cell), member=None,
-                        period=ratio_period, scenario="actual", forecast_status=None,
-                        forecast_announced_on=None, measure=Measure.RATIO, unit="percent",
-                        scale=0, decimals=decimals, raw_text=cell.text, value=number,
-                        line_number=row.line_number, char_start=cell.start + pct.start("num"),
-                        char_end=cell.start + pct.end("num"), flags=tuple(label_flags),
-                    ))
+                        ratio_period = (
+                            ctx.calendar.describe(None, ratio_period.end)
+                            if ctx.calendar
+                            else Period(end=ratio_period.end)
+                        )
+                    figures.append(
+                        Figure(
+                            document_id=ctx.document_id,
+                            sequence=0,
+                            section_kind=kind,
+                            block_index=layout.block.index,
+                            block_title=layout.title,
+                            row_label=row.label,
+                            item_label=label,
+                            label_path=(),
+                            column_header=None,
+                            column_index=row.cells.index(cell),
+                            member=None,
+                            period=ratio_period,
+                            scenario="actual",
+                            forecast_status=None,
+                            forecast_announced_on=None,
+                            measure=Measure.RATIO,
+                            unit="percent",
+                            scale=0,
+                            decimals=decimals,
+                            raw_text=cell.text,
+                            value=number,
+                            line_number=row.line_number,
+                            char_start=cell.start + pct.start("num"),
+                            char_end=cell.start + pct.end("num"),
+                            flags=tuple(label_flags),
+                        )
+                    )
                     continue
-                figures.append(Figure(
-                    document_id=ctx.document_id, sequence=0, section_kind=kind,
-                    block_index=layout.block.index, block_title=layout.title,
-                    row_label=row.label, item_label=label, label_path=(),
-                    column_header=None, column_index=row.cells.index(cell), member=None,
-                    period=base.period if base else period,
-                    scenario=base.scenario if base else "actual",
-                    forecast_status=base.forecast_status if base else None,
-                    forecast_announced_on=base.forecast_announced_on if base else None,
-                    measure=Measure.CHANGE_PERCENT, unit="percent", scale=0,
-                    decimals=decimals, raw_text=cell.text, value=number,
-                    line_number=row.line_number, char_start=cell.start + pct.start("num"),
-                    char_end=cell.start + pct.end("num"), flags=tuple(label_flags),
-                ))
+                figures.append(
+                    Figure(
+                        document_id=ctx.document_id,
+                        sequence=0,
+                        section_kind=kind,
+                        block_index=layout.block.index,
+                        block_title=layout.title,
+                        row_label=row.label,
+                        item_label=label,
+                        label_path=(),
+                        column_header=None,
+                        column_index=row.cells.index(cell),
+                        member=None,
+                        period=base.period if base else period,
+                        scenario=base.scenario if base else "actual",
+                        forecast_status=base.forecast_status if base else None,
+                        forecast_announced_on=base.forecast_announced_on if base else None,
+                        measure=Measure.CHANGE_PERCENT,
+                        unit="percent",
+                        scale=0,
+                        decimals=decimals,
+                        raw_text=cell.text,
+                        value=number,
+                        line_number=row.line_number,
+                        char_start=cell.start + pct.start("num"),
+                        char_end=cell.start + pct.end("num"),
+                        flags=tuple(label_flags),
+                    )
+                )
                 direction = 1
             elif NUMBER_TOKEN.search(cell.text) and not re.fullmatch(
-                    r"yoy\W*[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]*", word):
-                issues.append(Issue(ctx.document_id, "warning", "inline_cell_unparsed",
-                                    f"line {row.line_number}: cell {cell.text!r} not understood",
-                                    row.line_number))
+                r"yoy\W*[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]*", word
+            ):
+                issues.append(
+                    Issue(
+                        ctx.document_id,
+                        "warning",
+                        "inline_cell_unparsed",
+                        f"line {row.line_number}: cell {cell.text!r} not understood",
+                        row.line_number,
+                    )
+                )
     return figures, issues

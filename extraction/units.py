@@ -59,5 +59,4 @@ def unit_of_label(label: str) -> Unit | None:
 
 def is_count_caption(text: str) -> bool:
     """Captions of tables that count things (contracts, subscribers) rather than money."""
-    return bool(re.search(r"\bnumber of\b|\bcontracts?\b|\bsubscri(?:ptions?|bers?)\b",
-                          text, re.I))
+    return bool(re.search(r"\bnumber of\b|\bcontracts?\b|\bsubscri(?:ptions?|bers?)\b", text, re.I))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import csv
-import re
 import datetime as dt
+import re
 import sys
 from collections import Counter
 from decimal import Decimal
@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from extraction import DocumentStatus, Measure, SectionKind, TokenStatus, extract_bytes, extract_file
+from extraction import (
+    DocumentStatus,
+    Measure,
+    SectionKind,
+    TokenStatus,
+    extract_bytes,
+    extract_file,
+)
 from extraction.numbers import is_nil
 from extraction.schema import rows_for
 
@@ -59,7 +66,9 @@ def _compare_with_truth(result, truth_path: Path, line_offset: int = 0) -> list[
         }
         for key, value_got in got.items():
             if row[key] != value_got:
-                problems.append(f"line {line} {row['raw_text']}: {key} {value_got!r} != {row[key]!r}")
+                problems.append(
+                    f"line {line} {row['raw_text']}: {key} {value_got!r} != {row[key]!r}"
+                )
     problems.extend(
         f"line {f.line_number}: extra figure {f.raw_text!r} ({f.item_label})" for f in unmatched
     )
