@@ -92,7 +92,7 @@ def build_ledger(
         if not found:
             continue
         found.sort()
-        rule_spans = [(reason, finder(line)) for reason, finder in _RULES]
+        rule_spans: list[tuple[str, list[tuple[int, int]]]] | None = None  # only if needed
         label_end = _label_end(line) if number in table_lines else 0
         for start, end, text in found:
             figure = next(
@@ -118,6 +118,8 @@ def build_ledger(
                     )
                 )
                 continue
+            if rule_spans is None:
+                rule_spans = [(reason, finder(line)) for reason, finder in _RULES]
             reason = next(
                 (r for r, spans in rule_spans if any(a <= start and end <= b for a, b in spans)),
                 None,

@@ -1,0 +1,65 @@
+# The front door. `make run` builds the warehouse; `make test` lints and tests everything.
+# Paths can be overridden from the environment: DISCLOSURES_DIR, WAREHOUSE_PATH, BUILD_DB_PATH,
+# DAGSTER_HOME (orchestration/settings.py resolves them; docs/operations-notes.md lists them).
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+BIN := $(VENV)/bin
+LOCK := requirements/lock.txt
+STAMP := $(VENV)/.installed
+
+# Telemetry off in every command make runs.
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: help install run dev lint format test clean clean-build distclean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	python3 -m venv $(VENV)
+
+# Reinstalls only when the lock or pyproject.toml changes. The lock is installed first and
+# the project itself with --no-deps, so pip never resolves anything on its own.
+$(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m pip check
+	touch $@
+
+install: $(STAMP) ## create .venv and install the locked dependencies
+
+run: install ## extract data/disclosures, build with dbt, publish data/warehouse/disclosures.duckdb
+	$(BIN)/python -m orchestration.cli run
+
+dev: install ## open the Dagster UI on this project (http://localhost:3000)
+	$(BIN)/python -m orchestration.cli dev
+
+# sqlfluff's dbt templater opens the profile's database; an in-memory one keeps lint away
+# from the build database (and its single-writer lock).
+lint: install ## ruff check, ruff format --check, sqlfluff lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models
+
+format: install ## apply ruff and sqlfluff fixes
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models
+
+test: lint ## lint, then run the whole pytest suite (integration included)
+	$(BIN)/pytest
+
+clean: ## remove caches and dbt's target/ and logs/
+	rm -rf target logs dbt_packages .pytest_cache .ruff_cache
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
+
+clean-build: clean ## also remove the build database (raw tables and version history)
+	rm -rf data/warehouse/build
+
+distclean: clean ## also remove .venv, .dagster_home and data/warehouse (everything generated)
+	rm -rf $(VENV) .dagster_home data/warehouse

@@ -1,0 +1,132 @@
+"""Command line: ``python -m orchestration.cli run`` builds the warehouse (``make run``).
+
+``run`` executes the Dagster job in this process against the instance in ``DAGSTER_HOME``, so
+the run, its logs and its asset checks show in the Dagster UI (``make dev``) afterwards.
+``dev`` starts the Dagster UI with the same settings. ``prepare`` only writes the dbt manifest
+and the Dagster home, for tools that load the definitions themselves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dagster import DagsterInstance
+
+from orchestration import settings
+from orchestration.project import prepare_dbt_project
+
+if TYPE_CHECKING:
+    from dagster._utils.error import SerializableErrorInfo
+
+
+# Dagster's per-event DEBUG lines drown the progress lines; the run keeps them all anyway.
+CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+
+
+@dataclass
+class PipelineSummary:
+    """What one pipeline run did, for people (``print``) and for tests."""
+
+    success: bool
+    run_id: str
+    warehouse: Path
+    elapsed_seconds: float
+    documents: int = 0
+    figures: int = 0
+    rejected: dict[str, str] = field(default_factory=dict)  # file name -> reason
+    failed_steps: dict[str, str] = field(default_factory=dict)  # step key -> error message
+
+    def render(self) -> str:
+        """A few lines for the terminal."""
+        outcome = "succeeded" if self.success else "FAILED"
+        lines = [
+            f"Pipeline {outcome} in {self.elapsed_seconds:.1f} s (Dagster run {self.run_id})",
+            f"  documents read:     {self.documents}",
+            f"  figures extracted:  {self.figures}",
+            f"  documents rejected: {len(self.rejected)}",
+            *(f"    {name}: {reason}" for name, reason in sorted(self.rejected.items())),
+        ]
+        if self.success:
+            lines.append(f"  warehouse:          {self.warehouse}")
+        else:
+            lines.append("  failed steps:")
+            lines += [f"    {step}: {message}" for step, message in self.failed_steps.items()]
+            lines.append(
+                f"  the warehouse was not updated ({self.warehouse}); "
+                "see the run's logs above or in the Dagster UI (`make dev`)."
+            )
+        return "\n".join(lines)
+
+
+def run_pipeline() -> PipelineSummary:
+    """Run every asset (extract, dbt build, publish) once, in process, and summarize the run."""
+    started = time.monotonic()
+    settings.export_environment()
+    prepare_dbt_project()
+    # Imported only now: loading the definitions needs the manifest prepared above.
+    from orchestration.definitions import DOCUMENTS_KEY, defs
+
+    job = defs.resolve_job_def("all_assets_job")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, run_config=CONSOLE_AT_INFO, raise_on_error=False
+        )
+
+    summary = PipelineSummary(
+        success=result.success,
+        run_id=result.run_id,
+        warehouse=settings.warehouse_path(),
+        elapsed_seconds=time.monotonic() - started,
+    )
+    for materialization in result.asset_materializations_for_node("extract_disclosures"):
+        if materialization.asset_key == DOCUMENTS_KEY:
+            metadata = materialization.metadata
+            summary.documents = metadata["documents"].value
+            summary.figures = metadata["figures"].value
+            summary.rejected = dict(metadata["failures"].value)
+    for event in result.all_events:
+        if event.is_step_failure and event.step_key is not None:
+            summary.failed_steps[event.step_key] = _root_cause(event.step_failure_data.error)
+    return summary
+
+
+def _root_cause(error: SerializableErrorInfo | None) -> str:
+    """The message of the first error below Dagster's own wrappers, which says what went wrong."""
+    if error is None:
+        return "unknown error"
+    while error.cause is not None and error.cls_name and error.cls_name.startswith("Dagster"):
+        error = error.cause
+    return error.message.strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point; returns the process exit code (non-zero if the run failed)."""
+    parser = argparse.ArgumentParser(prog="python -m orchestration.cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="extract, build and publish the warehouse")
+    commands.add_parser("dev", help="start the Dagster UI (dagster dev) on this project")
+    commands.add_parser("prepare", help="write the dbt manifest and the Dagster home")
+    args = parser.parse_args(argv)
+
+    if args.command == "prepare":
+        prepare_dbt_project()
+        return 0
+    if args.command == "dev":
+        # dagster dev writes the manifest itself (prepare_if_dev in the definitions).
+        settings.export_environment()
+        # Replace this process so that Ctrl-C and signals reach dagster dev directly.
+        dagster = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions"]
+        os.execv(sys.executable, dagster)
+    summary = run_pipeline()
+    print(summary.render())
+    return 0 if summary.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

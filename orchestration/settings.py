@@ -1,0 +1,106 @@
+"""The one place that resolves paths and environment variables.
+
+Everything is read at call time, not import time, so a test (or a second run in the same
+process) can point the pipeline elsewhere by setting environment variables. ``profiles.yml``
+reads the build database through ``DBT_DUCKDB_PATH``, which :func:`export_environment` sets
+from :func:`build_db_path` so dbt and Python always agree.
+
+Environment variables (relative paths are taken from the repository root):
+
+- ``DISCLOSURES_DIR``: input releases, default ``data/disclosures``.
+- ``WAREHOUSE_PATH``: the published database, default ``data/warehouse/disclosures.duckdb``.
+- ``BUILD_DB_PATH``: the database the pipeline writes and dbt builds into, default
+  ``data/warehouse/build/disclosures_build.duckdb``.
+- ``DAGSTER_HOME``: Dagster's instance folder (run history), default ``.dagster_home``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# Telemetry is off in every command the project runs; dbt and the subprocesses it starts
+# inherit these from os.environ.
+TELEMETRY_ENVIRONMENT = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    "DO_NOT_TRACK": "1",
+    "GX_ANALYTICS_ENABLED": "false",
+}
+
+DAGSTER_YAML = """\
+# Written by orchestration/settings.py because it was missing; edit freely.
+telemetry:
+  enabled: false
+"""
+
+
+def _path_from_env(name: str, default: str) -> Path:
+    """Return the path in environment variable ``name``, anchored at the repository root."""
+    path = Path(os.environ.get(name) or default).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def disclosures_dir() -> Path:
+    """Folder of earnings releases to extract (``DISCLOSURES_DIR``)."""
+    return _path_from_env("DISCLOSURES_DIR", "data/disclosures")
+
+
+def warehouse_path() -> Path:
+    """The published DuckDB file that readers open (``WAREHOUSE_PATH``)."""
+    return _path_from_env("WAREHOUSE_PATH", "data/warehouse/disclosures.duckdb")
+
+
+def build_db_path() -> Path:
+    """The DuckDB file the raw loader writes and dbt builds into (``BUILD_DB_PATH``)."""
+    return _path_from_env("BUILD_DB_PATH", "data/warehouse/build/disclosures_build.duckdb")
+
+
+def dbt_project_dir() -> Path:
+    """The dbt project lives at the repository root."""
+    return PROJECT_ROOT
+
+
+def dbt_profiles_dir() -> Path:
+    """``profiles.yml`` sits beside ``dbt_project.yml``."""
+    return PROJECT_ROOT
+
+
+def dbt_executable() -> str:
+    """The ``dbt`` installed beside this interpreter, so no virtualenv needs activating."""
+    beside = Path(sys.executable).parent / "dbt"
+    return str(beside) if beside.exists() else "dbt"
+
+
+def dagster_home() -> Path:
+    """Dagster's instance folder (``DAGSTER_HOME``), holding run history for the UI."""
+    return _path_from_env("DAGSTER_HOME", ".dagster_home")
+
+
+def ensure_dagster_home() -> Path:
+    """Create the Dagster home with telemetry disabled, unless a ``dagster.yaml`` exists."""
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML, encoding="utf-8")
+    return home
+
+
+def export_environment() -> None:
+    """Put the resolved settings into ``os.environ`` for Dagster, dbt and their subprocesses.
+
+    Call before creating a Dagster instance or invoking dbt. Idempotent.
+    """
+    os.environ.update(TELEMETRY_ENVIRONMENT)
+    # dagster-dbt's manifest preparer runs `dbt` from PATH: make that the one beside this
+    # interpreter, as dbt_executable() does for the resource.
+    scripts = str(Path(sys.executable).parent)
+    path = os.environ.get("PATH", "")
+    if scripts not in path.split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([scripts, path]) if path else scripts
+    os.environ["DAGSTER_HOME"] = str(ensure_dagster_home())
+    os.environ["DBT_DUCKDB_PATH"] = str(build_db_path())
+    build_db_path().parent.mkdir(parents=True, exist_ok=True)
