@@ -121,6 +121,9 @@ class Figure:
     char_start: int
     char_end: int
     flags: tuple[str, ...] = ()
+    # the figure whose subject this one describes: "up 7.3% YoY" or "(JPY101,665 million
+    # for 1H20)" describe the amount before them in the sentence
+    anchor: Figure | None = None
 
     @property
     def figure_id(self) -> str:

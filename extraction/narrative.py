@@ -121,6 +121,30 @@ _CHANGE_IN = re.compile(
     r"\b(?:an?\s+)?(?P<word>increase|decrease)s?\s+in\s+(?P<subject>[^,;()]{2,80}?)\s+by\s*$", re.I
 )
 _AMOUNT_OF = re.compile(r"\s+of\s+(?P<subject>[a-z][^,;()]{2,80})", re.I)
+_AMOUNT_IN = re.compile(
+    r"^\s*(?:(?:trillion|billion|million|thousand)s?\s+)?in\s+(?P<subject>[a-z][^,;()]{2,80})",
+    re.I,
+)
+_CHANGE_NOUN_BEFORE = re.compile(r"\b(?:increase|decrease|rise|fall)\s+of\s*$", re.I)
+_COMPONENT_BEFORE = re.compile(r"\b(?:including|of which|which included|included)\b[^,;]*$", re.I)
+_FROM_BEFORE = re.compile(r"\bfrom\s+(?:over\s+|about\s+|under\s+)?$", re.I)
+_TO_BEFORE = re.compile(r"\bto\s+(?:over\s+|about\s+|under\s+)?$", re.I)
+_TO_AFTER = re.compile(r"^\s*(?:million|billion)?\s*to\s+", re.I)
+_ANNOUNCED_ON = re.compile(r"\b(?:announced|disclosed|published)\s+on\s+", re.I)
+
+
+def _announcement_date(text: str, ctx: DocContext) -> dt.date | None:
+    """The last "announced on <date>" date in ``text``, if any."""
+    found = None
+    for match in _ANNOUNCED_ON.finditer(text):
+        dated = DATE.match(text, match.end())
+        if dated:
+            from extraction.periods import parse_date
+
+            found = parse_date(dated) or found
+    return found
+
+
 _QUALIFIER_START = re.compile(r"^\s*(?:mainly|including|which|primarily|due to)\b", re.I)
 
 
@@ -179,7 +203,10 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
 
 def _label_from(segment: str) -> str | None:
     """The subject phrase in the words before an amount, or None if there is none."""
-    parts = re.split(r"[,;(]|\)\s*[,.]?", segment)
+    # an opening parenthesis that closes within the segment is part of the subject
+    # ("Number of shares issued (inclusive of treasury stock)"); one left open starts a
+    # comparative ("... (loss of")
+    parts = re.split(r"[,;]|\((?![^()]*\))|\)\s*[,.]?(?=\s*$|\s+[a-z])", segment)
     candidates = []
     for position, part in enumerate(reversed(parts)):
         if position > 0 and _QUALIFIER_START.match(part):
@@ -246,6 +273,7 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
             continue
         sentence_period = _sentence_period(sentence, amounts, ctx, paragraph_instant)
         previous: Figure | None = None
+        previous_status: str | None = None
         cursor = 0
         for amount in amounts:
             segment = sentence[cursor : amount.start]
@@ -262,6 +290,15 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
             after_of = _AMOUNT_OF.match(sentence[amount.end :])
             if after_of and (label is None or _LEAD_TRIM.fullmatch(label + " ")):
                 label = after_of["subject"].strip()
+            # "an increase of JPY1,480 million in short-term borrowings": the subject follows
+            after_in = _AMOUNT_IN.match(sentence[amount.end :])
+            if after_in and _CHANGE_NOUN_BEFORE.search(segment):
+                label = after_in["subject"].strip()
+            # "... increased by JPY2,974 million to JPY47,734 million": the new balance of
+            # the subject just named
+            if _TO_BEFORE.search(segment) and previous is not None and cursor > 0:
+                label = None
+            component = bool(_COMPONENT_BEFORE.search(segment)) and previous is not None
             flags: list[str] = []
             before = sentence[max(0, amount.start - 40) : amount.start]
             after = sentence[amount.end : amount.end + 60]
@@ -280,7 +317,12 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                 sign = -1
             if _BOUND_BEFORE.search(before):
                 flags.append("bound_" + _BOUND_BEFORE.search(before).group().split()[0].lower())
-            inherited = label is None
+            inherited = label is None and not component
+            if component and label is None:
+                # "including an increase of JPY1,456 million related to the acquisition":
+                # a part of the figure before it, not another printing of it
+                label = f"part of {previous.item_label}"
+                flags.append("component_of_previous")
             if inherited:
                 label = previous.item_label if previous else heading
                 if (
@@ -324,6 +366,17 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                 if (period and ctx.published_on and period.end > ctx.published_on)
                 else "actual"
             )
+            status, announced = None, ctx.published_on if scenario == "forecast" else None
+            if scenario == "forecast":
+                # "updated ... target, which was disclosed on May 12, 2021, upward from over
+                # 9% to over 10%": the first is the target as announced then, the second the
+                # revision announced in this release
+                if _FROM_BEFORE.search(before) and _TO_AFTER.match(after):
+                    status = "original"
+                    announced = _announcement_date(sentence[: amount.start], ctx)
+                elif _TO_BEFORE.search(before) and previous_status == "original":
+                    status = "revised"
+            previous_status = status
             figure = Figure(
                 document_id=ctx.document_id,
                 sequence=0,
@@ -338,8 +391,8 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                 member=None,
                 period=period,
                 scenario=scenario,
-                forecast_status=None,
-                forecast_announced_on=ctx.published_on if scenario == "forecast" else None,
+                forecast_status=status,
+                forecast_announced_on=announced,
                 measure=measure,
                 unit=unit,
                 scale=scale,
@@ -351,8 +404,10 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                 char_end=amount.num_end,
                 flags=tuple(flags + ([] if label else ["label_unknown"])),
             )
+            if inherited and previous is not None:
+                figure.anchor = previous
             figures.append(figure)
-            if not inherited or previous is None:
+            if (not inherited and not component) or previous is None:
                 previous = figure
             cursor = amount.end
     return figures
@@ -370,8 +425,7 @@ def _sentence_period(
     if doc is None:
         return None
     flow = re.search(
-        r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bprofit\b"
-        r"|\bnet sales\b|\bexpenses?\b",
+        r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bnet sales\b",
         sentence,
         re.I,
     )

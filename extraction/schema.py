@@ -71,6 +71,7 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("char_start", "INTEGER"),
         ("char_end", "INTEGER"),
         ("flags", "VARCHAR"),
+        ("anchor_figure_id", "VARCHAR"),
     ],
     "tokens": [
         ("document_id", "VARCHAR"),
@@ -159,6 +160,7 @@ def rows_for(result: ExtractionResult, parser_version: str) -> dict[str, list[tu
             f.char_start,
             f.char_end,
             ",".join(f.flags) or None,
+            f.anchor.figure_id if f.anchor is not None else None,
         )
         for f in result.figures
     ]

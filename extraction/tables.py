@@ -610,6 +610,7 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
         row_period, period_flags = (None, [])
         if layout.orientation != "period_columns":
             row_period, period_flags = _row_period(label, layout, ctx)
+        row_values: list[Figure] = []
         for value in values:
             col = value.column
             if layout.orientation == "period_rows":
@@ -681,8 +682,12 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                     char_start=value.start,
                     char_end=value.end,
                     flags=tuple(dict.fromkeys(flags)),
+                    # a change column describes the value on its left in the same row
+                    anchor=row_values[-1] if measure != Measure.VALUE and row_values else None,
                 )
             )
+            if measure == Measure.VALUE:
+                row_values.append(figures[-1])
     return figures, issues
 
 
@@ -982,6 +987,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                         char_start=cell.start + pct.start("num"),
                         char_end=cell.start + pct.end("num"),
                         flags=tuple(label_flags),
+                        anchor=base,
                     )
                 )
                 direction = 1

@@ -12,6 +12,7 @@ final as (
         -- ids
         figure_id,
         document_id,
+        anchor_figure_id,
 
         -- strings
         section_kind,

@@ -1,0 +1,121 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='document_id',
+        on_schema_change='fail',
+        post_hook=[
+            "{{ refresh_is_latest(this) }}"
+        ]
+    )
+}}
+
+{#
+    One row per figure a document reports. Incremental by document: a run inserts the
+    facts of documents (or parser versions) it has not seen and leaves the rest alone;
+    `is_latest` is then recomputed across documents by the post-hook, because a new
+    release can supersede an older one's figure for the same period.
+#}
+
+with
+
+facts as (
+
+    select * from {{ ref('int_facts_merged') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('stg_raw__documents') }}
+
+),
+
+{% if is_incremental() %}
+already_loaded as (
+
+    select distinct document_id, parser_version from {{ this }}
+
+),
+{% endif %}
+
+new_documents as (
+
+    select
+        documents.document_id,
+        documents.parser_version,
+        documents.published_on,
+        {{ company_id('documents.exchange', 'documents.stock_code', 'documents.company_name') }}
+        as company_id
+    from documents
+    {% if is_incremental() %}
+        left join already_loaded
+            on
+                documents.document_id = already_loaded.document_id
+                and documents.parser_version = already_loaded.parser_version
+        where already_loaded.document_id is null
+    {% endif %}
+
+),
+
+final as (
+
+    select
+        -- ids
+        md5(
+            concat_ws(
+                '|', facts.document_id, facts.line_item_id, facts.segment_id, facts.scenario,
+                coalesce(facts.forecast_status, ''), facts.measure, facts.period_type,
+                coalesce(cast(facts.period_start as varchar), ''),
+                cast(facts.period_end as varchar)
+            )
+        ) as fact_id,
+        facts.document_id,
+        new_documents.company_id,
+        facts.line_item_id,
+        facts.segment_id,
+        case
+            when facts.period_type = 'instant'
+                then 'I' || cast(facts.period_end as varchar)
+            else
+                'D' || cast(facts.period_start as varchar) || '_'
+                || cast(facts.period_end as varchar)
+        end as period_id,
+
+        -- strings
+        facts.scenario,
+        facts.forecast_status,
+        facts.measure,
+        facts.period_type,
+        facts.period_label as fiscal_period,
+        facts.unit,
+        facts.source_label,
+        facts.source_section,
+        facts.mapping_method,
+        new_documents.parser_version,
+
+        -- numerics
+        cast(facts.value as decimal(38, 6)) as value,
+        cast(facts.printed_value as decimal(38, 6)) as printed_value,
+        facts.decimals,
+        facts.fiscal_year,
+        facts.source_line,
+        cast(facts.report_count as integer) as report_count,
+
+        -- booleans
+        facts.printings_agree,
+        false as is_derived,
+        true as is_latest,
+
+        -- dates
+        facts.period_start,
+        facts.period_end,
+        facts.forecast_announced_on,
+        new_documents.published_on
+
+    from facts
+    inner join new_documents on facts.document_id = new_documents.document_id
+
+)
+
+select * from final
