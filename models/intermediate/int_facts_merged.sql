@@ -56,7 +56,8 @@ ranked as (
 
 best as (
 
-    select * from ranked where printing_rank = 1
+    select * from ranked
+    where printing_rank = 1
 
 ),
 
@@ -67,7 +68,9 @@ agreement as (
         bool_and(
             case
                 when other.section_kind = 'narrative'
-                    then {{ round_to_decimals('abs(best.value)', 'other.decimals') }} = abs(other.value)
+                    then
+                        {{ round_to_decimals('abs(best.value)', 'other.decimals') }}
+                        = abs(other.value)
                 else {{ round_to_decimals('best.value', 'other.decimals') }} = other.value
             end
         ) as printings_agree,
@@ -77,7 +80,9 @@ agreement as (
             where not (
                 case
                     when other.section_kind = 'narrative'
-                        then {{ round_to_decimals('abs(best.value)', 'other.decimals') }} = abs(other.value)
+                        then
+                            {{ round_to_decimals('abs(best.value)', 'other.decimals') }}
+                            = abs(other.value)
                     else {{ round_to_decimals('best.value', 'other.decimals') }} = other.value
                 end
             )

@@ -81,7 +81,8 @@ wording_candidates as (
 
 by_wording as (
 
-    select * from wording_candidates where preference = 1
+    select * from wording_candidates
+    where preference = 1
 
 ),
 
@@ -99,7 +100,7 @@ member_segments as (
         on
             keyed.member_key = segment_map.member_label
             and (
-                segment_map.section_scope = keyed.section_kind
+                keyed.section_kind = segment_map.section_scope
                 or segment_map.section_scope = '*'
             )
 
@@ -139,7 +140,8 @@ matchable as (
         worded.period_end,
         worded.unit,
         worded.measure,
-        worded.value
+        worded.value,
+        worded.item_key
     from worded
     inner join line_items on worded.worded_line_item_id = line_items.line_item_id
     where
@@ -160,6 +162,13 @@ value_pairs as (
         -- sentences print amounts without sign ("loss of JPY372 million"); a candidate of
         -- the same sign is the likelier one
         sign(matchable.value) = sign(worded.value) as sign_agrees,
+        -- and one printed under the same words ("total assets", not the equal "total
+        -- liabilities and equity")
+        len(
+            list_intersect(
+                string_split(worded.item_key, ' '), string_split(matchable.item_key, ' ')
+            )
+        ) as shared_words,
         {{ round_to_decimals('abs(matchable.value)', 'worded.decimals') }} as rounded_value,
         abs(worded.value) as printed_value
     from worded
@@ -187,6 +196,7 @@ value_candidates as (
         line_item_id,
         segment_id,
         bool_or(sign_agrees) as sign_agrees,
+        max(shared_words) as shared_words,
         count(*) as printings
     from value_pairs
     where rounded_value = printed_value
@@ -194,15 +204,16 @@ value_candidates as (
 
 ),
 
--- When several line items share the value (total revenue and revenue from customers of a
--- group without intersegment sales), one of the same sign, then the one the document prints
--- most often, is the one a summary repeats; a tie stays unresolved.
+-- When several line items share the value (total assets and total liabilities and equity;
+-- total revenue and revenue from customers of a group without intersegment sales), prefer
+-- one of the same sign, then one printed under more of the same words, then the one the
+-- document prints most often; a tie stays unresolved.
 ranked_value_candidates as (
 
     select
         *,
         rank() over (
-            partition by figure_id order by sign_agrees desc, printings desc
+            partition by figure_id order by sign_agrees desc, shared_words desc, printings desc
         ) as candidate_rank
     from value_candidates
 
@@ -280,6 +291,12 @@ group_conflicts as (
 
 ),
 
+conflicting_groups as (
+
+    select distinct group_id from group_conflicts
+
+),
+
 resolved as (
 
     select
@@ -287,11 +304,10 @@ resolved as (
         group_mappings.line_item_id as group_line_item_id,
         group_mappings.segment_id as group_segment_id,
         group_mappings.mapping_count as group_mapping_count,
-        group_conflicts.group_id is not null as has_group_conflict
+        conflicting_groups.group_id is not null as has_group_conflict
     from valued
     left join group_mappings on valued.group_id = group_mappings.group_id
-    left join (select distinct group_id from group_conflicts) as group_conflicts
-        on valued.group_id = group_conflicts.group_id
+    left join conflicting_groups on valued.group_id = conflicting_groups.group_id
 
 ),
 
@@ -338,7 +354,8 @@ final as (
                 then
                     'its value matches ' || resolved.group_line_item_id || ' in one period '
                     || 'but not in another the same sentence prints; not the same line item'
-            when resolved.resolved_line_item_id is not null
+            when
+                resolved.resolved_line_item_id is not null
                 or resolved.group_mapping_count = 1 then null
             when resolved.value is null
                 then 'the printed cell is cut off (' || resolved.raw_text || '); no value to keep'

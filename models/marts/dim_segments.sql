@@ -56,7 +56,7 @@ final as (
         label,
         'unmapped' as segment_type,
         'A column header no row of seeds/segment_map.csv maps yet; add a row there.'
-        as description,
+            as description,
         null as presentation_order
     from unmapped_members
 

@@ -46,7 +46,7 @@ new_documents as (
         documents.parser_version,
         documents.published_on,
         {{ company_id('documents.exchange', 'documents.stock_code', 'documents.company_name') }}
-        as company_id
+            as company_id
     from documents
     {% if is_incremental() %}
         left join already_loaded
