@@ -49,7 +49,7 @@ class PipelineSummary:
             f"Pipeline {outcome} in {self.elapsed_seconds:.1f} s (Dagster run {self.run_id})",
             f"  documents read:     {self.documents}",
             f"  figures extracted:  {self.figures}",
-            f"  documents rejected: {len(self.rejected)}",
+            f"  documents rejected or incomplete: {len(self.rejected)}",
             *(f"    {name}: {reason}" for name, reason in sorted(self.rejected.items())),
         ]
         if self.success:

@@ -90,8 +90,11 @@ def extract_disclosures(context: AssetExecutionContext) -> Iterator[MaterializeR
             document = result.document
             figures += len(result.figures)
             tokens += len(result.tokens)
-            if document.status == DocumentStatus.FAILED:
-                failures[path.name] = document.error_message or "no reason given"
+            if document.status != DocumentStatus.EXTRACTED:
+                # failed documents and partial (truncated) ones, each with the reason
+                failures[path.name] = (
+                    f"{document.status}: {document.error_message or 'no reason given'}"
+                )
             context.log.info(
                 f"[{number}/{len(files)}] {path.name}: {document.status}, version {version}, "
                 f"{len(result.figures)} figures, {len(result.tokens)} tokens"
