@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 from extraction.blocks import find_blocks
@@ -26,9 +27,10 @@ from extraction.periods import (
     parse_date,
 )
 from extraction.reader import UnreadableDocument, decode
+from extraction.shares import mark_share_basis
 from extraction.tables import DocContext, Layout, analyse, borrow_header, classify, figures_of
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 
 _COMPANY_SUFFIX = (
     r"(?:Inc\.|Incorporated|Corporation|Corp\.|Co\.,\s?Ltd\.|Company,? Limited|Ltd\.|Limited"
@@ -123,6 +125,10 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
         result.issues.extend(issues)
     prose = [(n, line) for n, line in enumerate(lines, start=1) if n not in table_lines]
     figures.extend(narrative_figures([line for _, line in prose], [n for n, _ in prose], ctx))
+    split = mark_share_basis(figures, decoded.text, calendar)
+    if split is not None:
+        document.stock_split_ratio = Decimal(split.ratio.numerator) / split.ratio.denominator
+        document.stock_split_effective_on = split.effective_on
     figures.sort(key=lambda f: (f.line_number, f.char_start))
     for sequence, figure in enumerate(figures, start=1):
         figure.sequence = sequence

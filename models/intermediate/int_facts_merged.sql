@@ -128,6 +128,7 @@ final as (
         best.section_kind as source_section,
         best.line_number as source_line,
         best.mapping_method,
+        best.flags,
         best.report_count,
         agreement.printings_agree,
         agreement.disagreeing_printings

@@ -92,6 +92,7 @@ final as (
         facts.source_label,
         facts.source_section,
         facts.mapping_method,
+        nullif(regexp_extract(facts.flags, 'share_basis:([a-z_]+)', 1), '') as share_basis,
         new_documents.parser_version,
 
         -- numerics

@@ -257,3 +257,22 @@ def test_same_bytes_give_the_same_rows() -> None:
     assert first == second
     changed = extract_bytes(data + b"\n", BUNDLED.name)
     assert changed.document.document_id != first["documents"][0][0]
+
+
+def test_share_basis_around_a_stock_split() -> None:
+    result = extract_file(BUNDLED)
+    doc = result.document
+    assert doc.stock_split_ratio == 2
+    assert doc.stock_split_effective_on == dt.date(2021, 1, 1)
+    per_share = [f for f in result.figures if f.unit in ("JPY/share", "shares")]
+    assert per_share
+    assert all(any(flag.startswith("share_basis:") for flag in f.flags) for f in per_share)
+    pre_split = [f for f in per_share if "share_basis:pre_split" in f.flags]
+    # only the interim dividend the notes call "the amount before the stock split"
+    assert [(f.member, f.period.end) for f in pre_split] == [("2Q-end", dt.date(2021, 3, 31))]
+
+
+def test_no_split_no_share_basis() -> None:
+    result = extract_file(FIXTURES / "disclosures" / "acme_fy2022_full_year.txt")
+    assert result.document.stock_split_ratio is None
+    assert not [f for f in result.figures if any("share_basis" in x for x in f.flags)]

@@ -36,11 +36,13 @@ final as (
         token_count,
         ignored_token_count,
         unparsed_token_count,
+        stock_split_ratio,
 
         -- dates
         published_on,
         period_start,
-        period_end
+        period_end,
+        stock_split_effective_on
 
     from source
 
