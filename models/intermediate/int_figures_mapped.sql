@@ -372,7 +372,9 @@ final as (
         -- numerics: the printed value, and the value in the line item's sign convention
         resolved.value as printed_value,
         case
-            when line_items.sign_rule = 'positive' then abs(resolved.value)
+            -- the convention is about amounts; a change or a percentage keeps its direction
+            when line_items.sign_rule = 'positive' and resolved.measure = 'value'
+                then abs(resolved.value)
             else resolved.value
         end as value,
         resolved.decimals,
