@@ -21,7 +21,9 @@ from extraction.periods import DATE, FiscalCalendar, find_periods
 from extraction.tables import DocContext
 
 AMOUNT = re.compile(
-    r"(?P<cur>JPY|\u00a5|US\$)\s?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
+    r"(?P<cur>JPY|\u00a5|US\$)\s?"
+    # the number as the token ledger splits it; "12,34,567" is no amount (it stays unparsed)
+    r"(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)(?![0-9,]*[0-9])"
     r"(?:\s*(?P<scale>trillion|billion|million|thousand)s?\b)?"
     r"|(?<![\w.,])(?P<pnum>[0-9]+(?:\.[0-9]+)?)\s?%"
     r"|(?<![\w.,])(?P<snum>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\s+shares\b",

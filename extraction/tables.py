@@ -36,7 +36,9 @@ from extraction.periods import FiscalCalendar, find_periods
 from extraction.units import Unit, is_count_caption, unit_of_header, unit_of_label
 
 INLINE_AMOUNT = re.compile(
-    r"(?P<cur>JPY|\u00a5|US\$)\s?(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)"
+    r"(?P<cur>JPY|\u00a5|US\$)\s?"
+    # the number as the token ledger splits it; "12,34,567" is no amount (it stays unparsed)
+    r"(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)(?![0-9,]*[0-9])"
     r"(?:\s*(?P<scale>trillion|billion|million|thousand)s?\b)?",
     re.IGNORECASE,
 )
