@@ -44,12 +44,12 @@ dev: install ## open the Dagster UI on this project (http://localhost:3000)
 lint: install ## ruff check, ruff format --check, sqlfluff lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests/data_tests
 
 format: install ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models tests/data_tests
 
 test: lint ## lint, then run the whole pytest suite (integration included)
 	$(BIN)/pytest
