@@ -121,7 +121,12 @@ def main(argv: list[str] | None = None) -> int:
         # dagster dev writes the manifest itself (prepare_if_dev in the definitions).
         settings.export_environment()
         # Replace this process so that Ctrl-C and signals reach dagster dev directly.
-        dagster = [sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions"]
+        # Loopback only: the UI can launch runs, so it is not offered to the network.
+        port = os.environ.get("DAGSTER_PORT", "3000")
+        dagster = [
+            sys.executable, "-m", "dagster", "dev", "-m", "orchestration.definitions",
+            "--host", "127.0.0.1", "--port", port,
+        ]  # fmt: skip
         os.execv(sys.executable, dagster)
     summary = run_pipeline()
     print(summary.render())
