@@ -919,49 +919,29 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                     or any(c.text.lower() in _DIRECTION for c in row.values)
                     or any(c.text.lower().startswith("yoy") for c in row.values)
                 )
+                percent_period = base.period if base else period
+                scenario, status, announced = (
+                    (base.scenario, base.forecast_status, base.forecast_announced_on)
+                    if base
+                    else ("actual", None, None)
+                )
+                measure, anchor = Measure.CHANGE_PERCENT, base
                 if not is_change:
-                    ratio_period = cell_period or period
+                    # a percentage with no direction is a ratio of its own (equity ratio)
+                    measure, anchor = Measure.RATIO, None
+                    scenario, status, announced = "actual", None, None
+                    percent_period = cell_period or period
                     if (
-                        ratio_period is not None
-                        and not ratio_period.is_instant
+                        percent_period is not None
+                        and not percent_period.is_instant
                         and re.search(r"\bassets\b|\bequity\b", label, re.I)
                     ):
-                        # a balance-sheet ratio (equity ratio) is measured at the period end
-                        ratio_period = (
-                            ctx.calendar.describe(None, ratio_period.end)
+                        # a balance-sheet ratio is measured at the period end
+                        percent_period = (
+                            ctx.calendar.describe(None, percent_period.end)
                             if ctx.calendar
-                            else Period(end=ratio_period.end)
+                            else Period(end=percent_period.end)
                         )
-                    figures.append(
-                        Figure(
-                            document_id=ctx.document_id,
-                            sequence=0,
-                            section_kind=kind,
-                            block_index=layout.block.index,
-                            block_title=layout.title,
-                            row_label=row.label,
-                            item_label=label,
-                            label_path=(),
-                            column_header=None,
-                            column_index=row.cells.index(cell),
-                            member=None,
-                            period=ratio_period,
-                            scenario="actual",
-                            forecast_status=None,
-                            forecast_announced_on=None,
-                            measure=Measure.RATIO,
-                            unit="percent",
-                            scale=0,
-                            decimals=decimals,
-                            raw_text=cell.text,
-                            value=number,
-                            line_number=row.line_number,
-                            char_start=cell.start + pct.start("num"),
-                            char_end=cell.start + pct.end("num"),
-                            flags=tuple(label_flags),
-                        )
-                    )
-                    continue
                 figures.append(
                     Figure(
                         document_id=ctx.document_id,
@@ -975,11 +955,11 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                         column_header=None,
                         column_index=row.cells.index(cell),
                         member=None,
-                        period=base.period if base else period,
-                        scenario=base.scenario if base else "actual",
-                        forecast_status=base.forecast_status if base else None,
-                        forecast_announced_on=base.forecast_announced_on if base else None,
-                        measure=Measure.CHANGE_PERCENT,
+                        period=percent_period,
+                        scenario=scenario,
+                        forecast_status=status,
+                        forecast_announced_on=announced,
+                        measure=measure,
                         unit="percent",
                         scale=0,
                         decimals=decimals,
@@ -989,7 +969,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                         char_start=cell.start + pct.start("num"),
                         char_end=cell.start + pct.end("num"),
                         flags=tuple(label_flags),
-                        anchor=base,
+                        anchor=anchor,
                     )
                 )
                 direction = 1
