@@ -15,7 +15,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install run dev lint format test clean clean-build distclean
+.PHONY: help install run validate dev lint format test clean clean-build distclean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +36,10 @@ install: $(STAMP) ## create .venv and install the locked dependencies
 run: install ## extract data/disclosures, build with dbt, publish data/warehouse/disclosures.duckdb
 	$(BIN)/python -m orchestration.cli run
 
-dev: install ## open the Dagster UI on this project (http://localhost:3000)
+validate: install ## run the Great Expectations suites on the published warehouse and write the report
+	$(BIN)/python -m expectations.run
+
+dev: install ## open the Dagster UI on this project (http://127.0.0.1:3000, DAGSTER_PORT)
 	$(BIN)/python -m orchestration.cli dev
 
 # sqlfluff's dbt templater opens the profile's database; an in-memory one keeps lint away
