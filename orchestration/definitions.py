@@ -12,6 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSelection,
@@ -143,14 +146,78 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[
     yield from dbt.cli(["build"], context=context).stream()
 
 
+VALIDATION_KEY = AssetKey(["warehouse", "validation"])
+
+
+@asset(
+    key=VALIDATION_KEY,
+    deps=[dbt_models],
+    group_name="publish",
+    kinds={"python"},
+    check_specs=[
+        AssetCheckSpec(
+            "blocking_checks",
+            asset=VALIDATION_KEY,
+            blocking=True,
+            description="Every blocking Great Expectations check (mart schemas, keys, "
+            "allowed values, ranges, accounting identities) passes on the build database.",
+        ),
+        AssetCheckSpec(
+            "warnings",
+            asset=VALIDATION_KEY,
+            description="Non-blocking checks: printings of a figure agree after rounding; "
+            "no unparsed tokens.",
+        ),
+    ],
+)
+def validated_build(context: AssetExecutionContext) -> MaterializeResult:
+    """Validate the freshly built database before it may be published (write-audit-publish).
+
+    A failing blocking check stops the run here: the published warehouse stays as it was.
+    """
+    # Imported here: Great Expectations takes seconds to import, and only this step needs it.
+    from expectations.report import summary_text, write_report
+    from expectations.run import validate_warehouse
+
+    report = validate_warehouse(settings.build_db_path())
+    html_path, _ = write_report(report, settings.validation_dir())
+    # The summary says in words which checks failed, for which document, period and items.
+    log = context.log.info if report.success else context.log.error
+    log(summary_text(report))
+    return MaterializeResult(
+        metadata={
+            "checks": len(report.checks),
+            "blocking_failures": len(report.blocking_failures),
+            "warnings": len(report.warnings),
+            "elapsed_seconds": round(report.elapsed_seconds, 1),
+            "report": MetadataValue.path(str(html_path)),
+        },
+        check_results=[
+            AssetCheckResult(
+                check_name="blocking_checks",
+                passed=report.success,
+                metadata={
+                    "failed": MetadataValue.json([c.check_id for c in report.blocking_failures])
+                },
+            ),
+            AssetCheckResult(
+                check_name="warnings",
+                passed=not report.warnings,
+                severity=AssetCheckSeverity.WARN,
+                metadata={"warned": MetadataValue.json([c.check_id for c in report.warnings])},
+            ),
+        ],
+    )
+
+
 @asset(
     key=["warehouse", "disclosures"],
-    deps=[dbt_models],
+    deps=[validated_build],
     group_name="publish",
     kinds={"duckdb"},
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    """Copy the build database over the published warehouse, atomically, once dbt passed."""
+    """Copy the build database over the published warehouse, atomically, once validated."""
     target = publish(settings.build_db_path(), settings.warehouse_path())
     context.log.info(f"published {target}")
     return MaterializeResult(
@@ -171,7 +238,7 @@ all_assets_job = define_asset_job(
 )
 
 defs = Definitions(
-    assets=[extract_disclosures, dbt_models, published_warehouse],
+    assets=[extract_disclosures, dbt_models, validated_build, published_warehouse],
     jobs=[all_assets_job],
     resources={
         "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=settings.dbt_executable())

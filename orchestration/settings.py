@@ -53,6 +53,11 @@ def warehouse_path() -> Path:
     return _path_from_env("WAREHOUSE_PATH", "data/warehouse/disclosures.duckdb")
 
 
+def validation_dir() -> Path:
+    """Where each run's validation report goes: ``validation/`` beside the warehouse."""
+    return warehouse_path().parent / "validation"
+
+
 def build_db_path() -> Path:
     """The DuckDB file the raw loader writes and dbt builds into (``BUILD_DB_PATH``)."""
     return _path_from_env("BUILD_DB_PATH", "data/warehouse/build/disclosures_build.duckdb")
