@@ -8,12 +8,12 @@
     so each term may be off by half a million there even where a statement printed it to
     the thousand. Used by the singular tests in tests/data_tests/.
 #}
-{% macro identity_violations(terms) %}
+{% macro identity_violations(terms, facts_relation=none) %}
 with
 
 facts as (
 
-    select * from {{ ref('fct_financial_facts') }}
+    select * from {{ facts_relation if facts_relation is not none else ref('fct_financial_facts') }}
     where measure = 'value'
 
 ),

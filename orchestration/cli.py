@@ -41,6 +41,7 @@ class PipelineSummary:
     figures: int = 0
     rejected: dict[str, str] = field(default_factory=dict)  # file name -> reason
     failed_steps: dict[str, str] = field(default_factory=dict)  # step key -> error message
+    quarantined: dict[str, str] = field(default_factory=dict)  # file name -> reason
 
     def render(self) -> str:
         """A few lines for the terminal."""
@@ -51,6 +52,8 @@ class PipelineSummary:
             f"  figures extracted:  {self.figures}",
             f"  documents rejected or incomplete: {len(self.rejected)}",
             *(f"    {name}: {reason}" for name, reason in sorted(self.rejected.items())),
+            f"  documents quarantined: {len(self.quarantined)}",
+            *(f"    {name}: {reason}" for name, reason in sorted(self.quarantined.items())),
         ]
         if self.success:
             lines.append(f"  warehouse:          {self.warehouse}")
@@ -93,7 +96,21 @@ def run_pipeline() -> PipelineSummary:
     for event in result.all_events:
         if event.is_step_failure and event.step_key is not None:
             summary.failed_steps[event.step_key] = _root_cause(event.step_failure_data.error)
+    if summary.success:
+        summary.quarantined = _quarantined(summary.warehouse)
     return summary
+
+
+def _quarantined(warehouse: Path) -> dict[str, str]:
+    """Documents the published warehouse holds back, with the reason, by file name."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = con.execute(
+            "select file_name, status_reason from marts.dim_documents "
+            "where status = 'quarantined' order by file_name"
+        ).fetchall()
+    return dict(rows)
 
 
 def _root_cause(error: SerializableErrorInfo | None) -> str:

@@ -17,6 +17,30 @@ document_versions as (
 
 ),
 
+identity_failures as (
+
+    select * from {{ ref('int_identity_failures') }}
+
+),
+
+-- why a document is held back, in words: each identity it breaks, where and by how much
+quarantine_reasons as (
+
+    select
+        document_id,
+        'quarantined: its facts break '
+        || string_agg(
+            identity_name || ' for ' || period_id || ' (' || segment_id || ', ' || scenario
+            || '): off by ' || cast(cast(difference as decimal(38, 0)) as varchar) || ' yen, '
+            || cast(cast(tolerance as decimal(38, 0)) as varchar)
+            || ' allowed by the printed precision',
+            '; ' order by identity_name, period_id
+        ) as reason
+    from identity_failures
+    group by document_id
+
+),
+
 versioned as (
 
     select
@@ -35,18 +59,23 @@ versioned as (
 classified as (
 
     select
-        *,
-        -- validation will add 'quarantined'; for now only extraction decides
-        case when status = 'failed' then 'failed' else 'published' end as published_status,
+        versioned.*,
         case
-            when status = 'failed'
-                then 'extraction failed: ' || coalesce(error_message, 'no reason recorded')
-            when status = 'partial'
+            when versioned.status = 'failed' then 'failed'
+            when quarantine_reasons.reason is not null then 'quarantined'
+            else 'published'
+        end as published_status,
+        case
+            when versioned.status = 'failed'
+                then 'extraction failed: ' || coalesce(versioned.error_message, 'no reason recorded')
+            when quarantine_reasons.reason is not null then quarantine_reasons.reason
+            when versioned.status = 'partial'
                 then
                     'published with the figures read before the file was cut off: '
-                    || coalesce(error_message, 'the file looks truncated')
+                    || coalesce(versioned.error_message, 'the file looks truncated')
         end as published_status_reason
     from versioned
+    left join quarantine_reasons on versioned.document_id = quarantine_reasons.document_id
 
 ),
 

@@ -31,6 +31,13 @@ documents as (
 
 ),
 
+-- documents whose facts break an accounting identity are held back (quarantined)
+quarantined as (
+
+    select distinct document_id from {{ ref('int_identity_failures') }}
+
+),
+
 {% if is_incremental() %}
 already_loaded as (
 
@@ -48,12 +55,15 @@ new_documents as (
         {{ company_id('documents.exchange', 'documents.stock_code', 'documents.company_name') }}
             as company_id
     from documents
+    left join quarantined on documents.document_id = quarantined.document_id
     {% if is_incremental() %}
         left join already_loaded
             on
                 documents.document_id = already_loaded.document_id
                 and documents.parser_version = already_loaded.parser_version
-        where already_loaded.document_id is null
+        where already_loaded.document_id is null and quarantined.document_id is null
+    {% else %}
+        where quarantined.document_id is null
     {% endif %}
 
 ),
@@ -74,13 +84,7 @@ final as (
         new_documents.company_id,
         facts.line_item_id,
         facts.segment_id,
-        case
-            when facts.period_type = 'instant'
-                then 'I' || cast(facts.period_end as varchar)
-            else
-                'D' || cast(facts.period_start as varchar) || '_'
-                || cast(facts.period_end as varchar)
-        end as period_id,
+        facts.period_id,
 
         -- strings
         facts.scenario,
