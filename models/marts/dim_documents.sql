@@ -67,7 +67,9 @@ classified as (
         end as published_status,
         case
             when versioned.status = 'failed'
-                then 'extraction failed: ' || coalesce(versioned.error_message, 'no reason recorded')
+                then
+                    'extraction failed: '
+                    || coalesce(versioned.error_message, 'no reason recorded')
             when quarantine_reasons.reason is not null then quarantine_reasons.reason
             when versioned.status = 'partial'
                 then
