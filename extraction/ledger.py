@@ -92,7 +92,7 @@ def build_ledger(
         if not found:
             continue
         found.sort()
-        rule_spans: list[tuple[str, list[tuple[int, int]]]] | None = None  # only if needed
+        rule_spans = _LazyRuleSpans(line)  # the ignore rules are scanned only when needed
         label_end = _label_end(line) if number in table_lines else 0
         for start, end, text in found:
             figure = next(
@@ -103,52 +103,54 @@ def build_ledger(
                 ),
                 None,
             )
-            if figure is not None:
-                tokens.append(
-                    Token(
-                        document_id,
-                        len(tokens),
-                        number,
-                        start,
-                        end,
-                        text,
-                        TokenStatus.FIGURE,
-                        None,
-                        figure.figure_id,
-                    )
-                )
-                continue
-            if rule_spans is None:
-                rule_spans = [(reason, finder(line)) for reason, finder in _RULES]
-            reason = next(
-                (r for r, spans in rule_spans if any(a <= start and end <= b for a, b in spans)),
-                None,
-            )
-            if reason is None and start < label_end:
-                reason = "part of a row label"
-            if reason is not None:
-                tokens.append(
-                    Token(
-                        document_id,
-                        len(tokens),
-                        number,
-                        start,
-                        end,
-                        text,
-                        TokenStatus.IGNORED,
-                        reason,
-                    )
-                )
-                continue
-            why = (
-                "a table cell the parser could not read"
-                if number in table_lines
-                else "a number in prose without a unit or period the parser understands"
+            status, reason, figure_id = _classify(
+                figure, number, start, end, label_end, table_lines, rule_spans
             )
             tokens.append(
-                Token(document_id, len(tokens), number, start, end, text, TokenStatus.UNPARSED, why)
+                Token(document_id, len(tokens), number, start, end, text, status, reason, figure_id)
             )
     return tokens
+
+
+class _LazyRuleSpans:
+    """Where each ignore rule matches in a line, computed on first use."""
+
+    def __init__(self, line: str) -> None:
+        self._line = line
+        self._spans: list[tuple[str, list[tuple[int, int]]]] | None = None
+
+    def __iter__(self):
+        if self._spans is None:
+            self._spans = [(reason, finder(self._line)) for reason, finder in _RULES]
+        return iter(self._spans)
+
+
+def _classify(
+    figure: Figure | None,
+    number: int,
+    start: int,
+    end: int,
+    label_end: int,
+    table_lines: set[int],
+    rule_spans: _LazyRuleSpans,
+) -> tuple[TokenStatus, str | None, str | None]:
+    """A token's status, reason and figure: its figure, else the first ignore rule, else why not."""
+    if figure is not None:
+        return TokenStatus.FIGURE, None, figure.figure_id
+    reason = next(
+        (r for r, spans in rule_spans if any(a <= start and end <= b for a, b in spans)),
+        None,
+    )
+    if reason is None and start < label_end:
+        reason = "part of a row label"
+    if reason is not None:
+        return TokenStatus.IGNORED, reason, None
+    why = (
+        "a table cell the parser could not read"
+        if number in table_lines
+        else "a number in prose without a unit or period the parser understands"
+    )
+    return TokenStatus.UNPARSED, why, None
 
 
 def _label_end(line: str) -> int:

@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from extraction.models import Figure, Measure, Period, SectionKind
 from extraction.numbers import scale_of_word, to_base_units, xbrl_decimals
-from extraction.periods import DATE, FiscalCalendar, find_periods
+from extraction.periods import DATE, FiscalCalendar, find_periods, parse_date
 from extraction.tables import DocContext
 
 AMOUNT = re.compile(
@@ -141,8 +141,6 @@ def _announcement_date(text: str, ctx: DocContext) -> dt.date | None:
     for match in _ANNOUNCED_ON.finditer(text):
         dated = DATE.match(text, match.end())
         if dated:
-            from extraction.periods import parse_date
-
             found = parse_date(dated) or found
     return found
 
@@ -461,7 +459,5 @@ def original_forecast_date(text: str) -> dt.date | None:
         if match:
             date = DATE.search(sentence, match.end())
             if date and date.start() - match.end() < 3:
-                from extraction.periods import parse_date
-
                 return parse_date(date)
     return None

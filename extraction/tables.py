@@ -32,7 +32,7 @@ from extraction.numbers import (
     to_base_units,
     xbrl_decimals,
 )
-from extraction.periods import FiscalCalendar, find_periods
+from extraction.periods import FiscalCalendar, find_periods, months_between
 from extraction.units import Unit, is_count_caption, unit_of_header, unit_of_label
 
 INLINE_AMOUNT = re.compile(
@@ -180,8 +180,6 @@ def classify(layout: Layout, ctx: DocContext) -> SectionKind:
 def _months(period: Period | None) -> int | None:
     if period is None or period.start is None:
         return None
-    from extraction.periods import months_between
-
     return months_between(period.start, period.end)
 
 
@@ -841,6 +839,20 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
         last_amount: Figure | None = None
         for cell in row.values:
             word = cell.text.lower()
+            # what every figure of an inline cell shares: its document, row and cell
+            cell_context = {
+                "document_id": ctx.document_id,
+                "sequence": 0,
+                "section_kind": kind,
+                "block_index": layout.block.index,
+                "block_title": layout.title,
+                "row_label": row.label,
+                "item_label": label,
+                "label_path": (),
+                "column_header": None,
+                "column_index": row.cells.index(cell),
+                "member": None,
+            }
             if word in _DIRECTION:
                 direction = _DIRECTION[word]
                 continue
@@ -882,17 +894,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                 number = Decimal(amount["num"].replace(",", ""))
                 decimals = len(amount["num"].split(".")[1]) if "." in amount["num"] else 0
                 last_amount = Figure(
-                    document_id=ctx.document_id,
-                    sequence=0,
-                    section_kind=kind,
-                    block_index=layout.block.index,
-                    block_title=layout.title,
-                    row_label=row.label,
-                    item_label=label,
-                    label_path=(),
-                    column_header=None,
-                    column_index=row.cells.index(cell),
-                    member=None,
+                    **cell_context,
                     period=amount_period,
                     scenario=scenario,
                     forecast_status=status if scenario == "forecast" else None,
@@ -944,17 +946,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                         )
                 figures.append(
                     Figure(
-                        document_id=ctx.document_id,
-                        sequence=0,
-                        section_kind=kind,
-                        block_index=layout.block.index,
-                        block_title=layout.title,
-                        row_label=row.label,
-                        item_label=label,
-                        label_path=(),
-                        column_header=None,
-                        column_index=row.cells.index(cell),
-                        member=None,
+                        **cell_context,
                         period=percent_period,
                         scenario=scenario,
                         forecast_status=status,
