@@ -1,14 +1,13 @@
 """The marts answer an analyst's questions with the numbers the releases print.
 
-Runs the pipeline once for this module on a copy of data/disclosures plus the hand-written
-fixtures of tests/fixtures/disclosures (another period, another company), then reads the
-published warehouse read-only. Expected values are those of the bundled IIJ release
+Reads the session's shared warehouse (``shared_warehouse`` in conftest: one pipeline run on
+data/disclosures plus the hand-written fixtures of tests/fixtures/disclosures, another period
+and another company) read-only. Expected values are those of the bundled IIJ release
 (data/disclosures/iij_2021-11-05_1H21_earnings_release.txt) and of the fixtures.
 """
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -17,25 +16,17 @@ from typing import Any
 import duckdb
 import pytest
 
-from orchestration import settings
-from orchestration.cli import run_pipeline
-
 pytestmark = pytest.mark.integration
 
-FIXTURES = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosures"
 IIJ = "tse-3774"
 NORTHWIND = "ksx-standard-4821"
 THOUSAND = 1_000
 
 
 @pytest.fixture(scope="module")
-def warehouse(pipeline_workspace: Path) -> Path:
-    """Run the pipeline on the bundled release and the fixtures; return the warehouse."""
-    for fixture in sorted(FIXTURES.glob("*.txt")):
-        shutil.copy(fixture, pipeline_workspace / "disclosures" / fixture.name)
-    summary = run_pipeline()
-    assert summary.success, summary.render()
-    return settings.warehouse_path()
+def warehouse(shared_warehouse: Path) -> Path:
+    """The session's warehouse of the bundled release and the fixtures (read-only)."""
+    return shared_warehouse
 
 
 def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
