@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extraction.numbers import NUMBER_TOKEN, is_nil, parse_number
 
@@ -73,6 +74,12 @@ def is_value_cell(text: str) -> bool:
 
 def split_cells(line: str) -> list[Cell]:
     """Cells of a line: tab-separated, or separated by runs of two or more spaces."""
+    # block finding, table analysis and the ledger all split the same lines
+    return list(_split_cells(line))
+
+
+@lru_cache(maxsize=8192)
+def _split_cells(line: str) -> tuple[Cell, ...]:
     cells: list[Cell] = []
     if "\t" in line:
         pos = 0
@@ -98,7 +105,7 @@ def split_cells(line: str) -> list[Cell]:
             cells.append(Cell(tail.strip(), pos + lead, pos + lead + len(tail.strip())))
     while cells and cells[-1].is_empty and len(cells) > 1:
         cells.pop()
-    return cells
+    return tuple(cells)
 
 
 def _is_tabular(line: str) -> bool:

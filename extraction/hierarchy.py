@@ -15,15 +15,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 _FOOTNOTE = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079*]+|\((?:note\s*)?\d\)", re.I)
+_WHITESPACE = re.compile(r"\s+")
+_TOTAL_OF = re.compile(r"^total of ")
 
 
+@lru_cache(maxsize=8192)
 def normalise_label(label: str) -> str:
     """Lowercase, footnote marks and trailing colons removed, spaces folded."""
     text = _FOOTNOTE.sub("", label).lower()
-    text = re.sub(r"\s+", " ", text).strip(" :;,.")
-    return re.sub(r"^total of ", "total ", text)
+    text = _WHITESPACE.sub(" ", text).strip(" :;,.")
+    return _TOTAL_OF.sub("total ", text)
 
 
 def _closes(row_label: str, group_label: str) -> bool:

@@ -113,16 +113,21 @@ def build_ledger(
 
 
 class _LazyRuleSpans:
-    """Where each ignore rule matches in a line, computed on first use."""
+    """Where each ignore rule matches in a line, each rule scanned on first use.
+
+    A token is ignored by the first rule that covers it, so the rules after it need not
+    be scanned at all; what was scanned is kept for the line's other tokens.
+    """
 
     def __init__(self, line: str) -> None:
         self._line = line
-        self._spans: list[tuple[str, list[tuple[int, int]]]] | None = None
+        self._spans: list[tuple[str, list[tuple[int, int]]]] = []
 
     def __iter__(self):
-        if self._spans is None:
-            self._spans = [(reason, finder(self._line)) for reason, finder in _RULES]
-        return iter(self._spans)
+        for index, (reason, finder) in enumerate(_RULES):
+            if index == len(self._spans):
+                self._spans.append((reason, finder(self._line)))
+            yield self._spans[index]
 
 
 def _classify(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 # Every run of ASCII digits (with thousands separators and a decimal part) is a token
 # of the ledger, and so is a run of superscript digits (footnote marks).
@@ -42,6 +43,7 @@ def is_nil(text: str) -> bool:
     return text.strip() in NIL_MARKERS
 
 
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> ParsedNumber | None:
     """Parse a table cell such as ``(1,234)``, ``-5.2``, ``13.``, ``(4.`` or ``7.3%``.
 

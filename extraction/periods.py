@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from extraction.models import Period
 
@@ -166,6 +167,15 @@ def find_periods(text: str, calendar_: FiscalCalendar | None) -> list[tuple[int,
     "from April 1, 2021 to September 30, 2021", "As of Sep. 30, 2020", a bare date (an
     instant), and labels such as "1H20", "1Q23", "FY2021" (which need the fiscal calendar).
     """
+    # Tables ask about the same headers and labels many times; the answer depends only
+    # on the text and the (immutable) calendar, so it is cached.
+    return list(_find_periods(text, calendar_))
+
+
+@lru_cache(maxsize=8192)
+def _find_periods(
+    text: str, calendar_: FiscalCalendar | None
+) -> tuple[tuple[int, int, Period], ...]:
     found: list[tuple[int, int, Period]] = []
     taken: list[tuple[int, int]] = []
 
@@ -207,7 +217,7 @@ def find_periods(text: str, calendar_: FiscalCalendar | None) -> list[tuple[int,
                 if period:
                     add(match.start(), match.end(), period)
     found.sort(key=lambda item: item[0])
-    return found
+    return tuple(found)
 
 
 def fiscal_year_end_mentions(text: str) -> list[tuple[dt.date, int]]:

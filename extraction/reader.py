@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 
@@ -31,7 +32,8 @@ _BOMS = (
 # Japanese issuers' files that are not UTF-8 are almost always Shift_JIS (cp932 is its
 # Windows superset); EUC-JP is the other legacy encoding still met.
 _FALLBACK_ENCODINGS = ("cp932", "euc_jp")
-_CONTROL_ALLOWED = {"\t", "\n", "\r", "\f"}
+# control characters other than tab, line feed, carriage return and form feed
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0e-\x1f]")
 
 
 def _line_of_offset(data: bytes, offset: int) -> int:
@@ -96,12 +98,11 @@ def decode(data: bytes) -> DecodedText:
             ) from err
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
-    for number, line in enumerate(lines, start=1):
-        bad = next((ch for ch in line if ord(ch) < 32 and ch not in _CONTROL_ALLOWED), None)
-        if bad is not None:
-            raise UnreadableDocument(
-                f"binary content: control character U+{ord(bad):04X} in the text; "
-                "expected a text release",
-                line=number,
-            )
+    bad = _CONTROL_CHARACTER.search(text)
+    if bad is not None:
+        raise UnreadableDocument(
+            f"binary content: control character U+{ord(bad.group()):04X} in the text; "
+            "expected a text release",
+            line=text.count("\n", 0, bad.start()) + 1,
+        )
     return DecodedText(text=text, encoding=encoding, lines=lines)

@@ -18,6 +18,7 @@ import itertools
 import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 from importlib import resources
 
 from extraction.blocks import Block, Cell, Row
@@ -737,6 +738,12 @@ def repair_label(label: str) -> tuple[str, list[str]]:
     Only the word "Total" is restored: it is the one word whose loss is certain from the
     fragment left behind, and the numbers confirm it (the row sums its children).
     """
+    repaired, flags = _repair_label(label)
+    return repaired, list(flags)
+
+
+@lru_cache(maxsize=8192)
+def _repair_label(label: str) -> tuple[str, tuple[str, ...]]:
     flags: list[str] = []
     repaired = label
     if _TRUNCATED_TOTAL.match(label):
@@ -746,7 +753,7 @@ def repair_label(label: str) -> tuple[str, list[str]]:
     cleaned = re.sub(r"\s*\(\s*notes?\s*[0-9]+(?:,\s*[0-9]+)*\s*\)", "", cleaned, flags=re.I)
     if cleaned != repaired:
         flags.append("footnote_mark_removed")
-    return cleaned, flags
+    return cleaned, tuple(flags)
 
 
 # ------------------------------------------------------------------ inline (highlights)

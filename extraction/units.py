@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ def unit_of_header(text: str) -> Unit | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def unit_of_label(label: str) -> Unit | None:
     """A unit the row label itself fixes, overriding the column's (EPS, bandwidth, counts)."""
     lowered = label.lower()
