@@ -57,6 +57,15 @@ format: install ## apply ruff and sqlfluff fixes
 test: lint ## lint, then run the whole pytest suite (integration included)
 	$(BIN)/pytest
 
+# Synthetic releases with their truth files (corpus/), for benchmarks/accuracy.py and
+# benchmarks/throughput.py. N releases, SEED for another corpus, CORPUS_DIR for elsewhere.
+N ?= 20
+SEED ?= 0
+CORPUS_DIR ?= data/corpus
+.PHONY: corpus
+corpus: install ## write N (20) synthetic releases with truth files to data/corpus/
+	$(BIN)/python -m corpus --count $(N) --out $(CORPUS_DIR) --seed $(SEED)
+
 clean: ## remove caches and dbt's target/ and logs/
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

@@ -7,8 +7,16 @@ import io
 import random
 from pathlib import Path
 
-from corpus.model import make_company
-from corpus.render import FACT_COLUMNS, TRUTH_COLUMNS, Release, draw_style, periods_for, render
+from corpus.model import Company, make_company
+from corpus.render import (
+    FACT_COLUMNS,
+    TRUTH_COLUMNS,
+    Release,
+    Style,
+    draw_style,
+    periods_for,
+    render,
+)
 
 KINDS = ("Q1", "1H", "9M", "FY")
 
@@ -32,15 +40,19 @@ def generate_corpus(count: int, out: Path, seed: int = 0) -> list[Path]:
         for step in range(run):
             year = first_year + (first_kind + step) // 4
             kind = KINDS[(first_kind + step) % 4]
-            style = draw_style(rng, company)
-            release = render(company, year, kind, style)
-            p = periods_for(company, year, kind)
-            name = (
-                f"{company.short_name.lower()}_{company.code}_{p.published.isoformat()}_"
-                f"{p.name}_{style.layout}"
-            )
-            written.append(_write(out, name, release, style.crlf))
+            written.append(write_release(out, company, year, kind, draw_style(rng, company)))
     return written
+
+
+def write_release(out: Path, company: Company, year: int, kind: str, style: Style) -> Path:
+    """Write one release of ``company`` (period ``kind`` of fiscal year ``year``) into ``out``."""
+    release = render(company, year, kind, style)
+    p = periods_for(company, year, kind)
+    name = (
+        f"{company.short_name.lower()}_{company.code}_{p.published.isoformat()}_"
+        f"{p.name}_{style.layout}"
+    )
+    return _write(out, name, release, style.crlf)
 
 
 def _write(out: Path, name: str, release: Release, crlf: bool) -> Path:

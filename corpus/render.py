@@ -315,16 +315,23 @@ FULL_SECTIONS = (
 )  # fmt: skip
 
 
-def draw_style(rng: random.Random, company: Company) -> Style:
-    layout = "highlights" if rng.random() < 0.25 else "full"
-    sections = {s for s in FULL_SECTIONS if rng.random() < 0.8}
-    sections |= {"profit_or_loss"} if rng.random() < 0.9 else set()
+def available_sections(company: Company) -> set[str]:
+    """The sections of a full release that ``company`` has something to print in."""
+    sections = set(FULL_SECTIONS)
     if not company.services:
         sections.discard("summary")
     if not company.has_kpis:
         sections.discard("kpis")
     if not company.segments:
         sections.discard("segments")
+    return sections
+
+
+def draw_style(rng: random.Random, company: Company) -> Style:
+    layout = "highlights" if rng.random() < 0.25 else "full"
+    sections = {s for s in FULL_SECTIONS if rng.random() < 0.8}
+    sections |= {"profit_or_loss"} if rng.random() < 0.9 else set()
+    sections &= available_sections(company)
     return Style(
         layout=layout,
         crlf=rng.random() < 0.3,
@@ -345,7 +352,7 @@ def render(company: Company, label_year: int, kind: str, style: Style) -> Releas
         _highlights(doc, company, p, style, trailing_tab=True)
         _targets(doc, company, p, style, trailing_tab=True)
         return doc
-    sections = style.sections
+    sections = style.sections & available_sections(company)
     if "highlights" in sections:
         _highlights(doc, company, p, style)
     if "targets" in sections:
@@ -484,7 +491,9 @@ def _targets(doc: Release, c: Company, p: Periods, style: Style, trailing_tab=Fa
                              (int(target.scaleb(9)), base[concept])))  # fmt: skip
         cells.append("YoY")
         if revised:
-            old = amount(int(original.scaleb(9)), 9, span, concept, header="Original Target",
+            # the original target is another fact than the revised one (TSE's forecast axis)
+            old = amount(int(original.scaleb(9)), 9, span, f"{concept}@original",
+                         header="Original Target",
                          places=1, scenario="forecast")  # fmt: skip
             old.text = _jpy(style, old.raw_text, "billion")
             cells.append(old)
@@ -496,8 +505,8 @@ def _targets(doc: Release, c: Company, p: Periods, style: Style, trailing_tab=Fa
     if revised:
         old_dps = dps - rng.randrange(1, 6)
         cells += ["", "", Printed(f"JPY{old_dps}.00", f"{old_dps}.00", old_dps, span,
-                                  "JPY/share", 0, "value", "dividend_per_share", "",
-                                  "forecast", "Original Target")]  # fmt: skip
+                                  "JPY/share", 0, "value", "dividend_per_share@original",
+                                  "", "forecast", "Original Target")]  # fmt: skip
     rows.append(("Annual Cash Dividend", cells))
     if doc.tabs:
         doc.text(title + "\t" * 5 if trailing_tab else title)
