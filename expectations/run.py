@@ -67,7 +67,7 @@ def _read_frames(path: Path, suites: list[Suite]) -> dict[str, pd.DataFrame | st
             try:
                 frames[suite.name] = con.sql(suite.sql).df()
             except duckdb.Error as error:
-                frames[suite.name] = f"query failed: {error}"
+                frames[suite.name] = f"query failed: {str(error).splitlines()[0]}"
     return frames
 
 

@@ -101,6 +101,55 @@ def contract_columns(model: str) -> list[str]:
     return [column["name"] for column in entry["columns"]]
 
 
+# DuckDB's spelling of the type names the contracts may use (information_schema's data_type).
+_TYPE_ALIASES = {"TEXT": "VARCHAR", "STRING": "VARCHAR", "INT": "INTEGER", "INT4": "INTEGER",
+                 "INT8": "BIGINT", "BOOL": "BOOLEAN", "FLOAT8": "DOUBLE"}  # fmt: skip
+
+
+def normalize_type(data_type: str) -> str:
+    """A column type as DuckDB's ``information_schema`` spells it: ``DECIMAL(38,6)``."""
+    compact = data_type.upper().replace(" ", "")
+    return _TYPE_ALIASES.get(compact, compact)
+
+
+def contract_column_types(model: str) -> dict[str, str]:
+    """Column name → type, as the dbt contract of a mart declares them (normalized)."""
+    spec = yaml.safe_load((MARTS_DIR / f"_{model}.yml").read_text(encoding="utf-8"))
+    (entry,) = [m for m in spec["models"] if m["name"] == model]
+    return {c["name"]: normalize_type(c["data_type"]) for c in entry["columns"]}
+
+
+def column_types_suite(model: str) -> Suite:
+    """The column types of a mart as built equal its contract's (a retyped column blocks)."""
+    cases = " ".join(
+        f"when '{name}' then '{data_type}'"
+        for name, data_type in contract_column_types(model).items()
+    )
+    return Suite(
+        name=f"{model}.column_types",
+        sql=f"""
+            select column_name, data_type, case column_name {cases} end as contract_type
+            from information_schema.columns
+            where table_schema = 'marts' and table_name = '{model}'
+        """,
+        expectations=[
+            expect(
+                gxe.ExpectColumnPairValuesToBeEqual,
+                f"{model}.column_types",
+                f"Readers of marts.{model} get each column in the type its dbt contract "
+                "documents (a BI tool or a downstream model breaks on a retyped column).",
+                column_A="data_type",
+                column_B="contract_type",
+            )
+        ],
+        describe=lambda row: (
+            f"marts.{model}.{row['column_name']} is {row['data_type']}; its contract says "
+            + (row["contract_type"] or "nothing (the column is not in the contract)")
+        ),
+        required_tables=(f"marts.{model}",),
+    )
+
+
 def _schema(model: str) -> gxe.Expectation:
     return expect(
         gxe.ExpectTableColumnsToMatchSet,
@@ -494,8 +543,8 @@ def rpt_statement_lines() -> Suite:
 
 
 def mart_suites() -> list[Suite]:
-    """One suite per mart."""
-    return [
+    """One suite per mart, and one of its column types."""
+    suites = [
         fct_financial_facts(),
         dim_line_items(),
         dim_segments(),
@@ -509,6 +558,7 @@ def mart_suites() -> list[Suite]:
         _statement_report("rpt_financial_position", with_start=False),
         rpt_statement_lines(),
     ]
+    return [*suites, *(column_types_suite(suite.name) for suite in suites)]
 
 
 # ---------------------------------------------------------------------------------------

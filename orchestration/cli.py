@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 CONSOLE_AT_INFO = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
 
 
+class NoDisclosuresError(FileNotFoundError):
+    """The disclosures folder is empty: there is nothing to build."""
+
+
 @dataclass
 class PipelineSummary:
     """What one pipeline run did, for people (``print``) and for tests."""
@@ -74,11 +78,23 @@ def run_pipeline() -> PipelineSummary:
     prepare_dbt_project()
     # Imported only now: loading the definitions needs the manifest prepared above.
     from orchestration.definitions import DOCUMENTS_KEY, defs
+    from orchestration.partitions import disclosure_files, sync_partitions
 
     job = defs.resolve_job_def("all_assets_job")
+    files = disclosure_files(settings.disclosures_dir())
+    if not files:
+        raise NoDisclosuresError(
+            f"{settings.disclosures_dir()} holds no disclosure files; put the releases there "
+            "or point DISCLOSURES_DIR at the folder that holds them."
+        )
     with DagsterInstance.get() as instance:
+        # One partition per file; this run covers them all in one range.
+        sync = sync_partitions(instance, files)
         result = job.execute_in_process(
-            instance=instance, run_config=CONSOLE_AT_INFO, raise_on_error=False
+            instance=instance,
+            run_config=CONSOLE_AT_INFO,
+            tags=sync.range_tags(),
+            raise_on_error=False,
         )
 
     summary = PipelineSummary(
@@ -127,16 +143,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m orchestration.cli", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="extract, build and publish the warehouse")
-    commands.add_parser("dev", help="start the Dagster UI (dagster dev) on this project")
+    commands.add_parser("ui", help="start the Dagster UI and daemon (dagster dev) on this project")
+    commands.add_parser("dev", help="the same as ui")
     commands.add_parser("prepare", help="write the dbt manifest and the Dagster home")
     args = parser.parse_args(argv)
 
     if args.command == "prepare":
         prepare_dbt_project()
         return 0
-    if args.command == "dev":
-        # dagster dev writes the manifest itself (prepare_if_dev in the definitions).
-        settings.export_environment()
+    if args.command in ("ui", "dev"):
+        # The definitions read the dbt manifest at import: write it before dagster loads them.
+        prepare_dbt_project()
         # Replace this process so that Ctrl-C and signals reach dagster dev directly.
         # Loopback only: the UI can launch runs, so it is not offered to the network.
         port = os.environ.get("DAGSTER_PORT", "3000")
@@ -145,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
             "--host", "127.0.0.1", "--port", port,
         ]  # fmt: skip
         os.execv(sys.executable, dagster)
-    summary = run_pipeline()
+    try:
+        summary = run_pipeline()
+    except NoDisclosuresError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(summary.render())
     return 0 if summary.success else 1
 

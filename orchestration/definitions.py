@@ -1,27 +1,34 @@
-"""Dagster definitions: extract the releases, build the dbt models, publish the warehouse.
+"""Dagster definitions: extract the releases, build the dbt models, validate, publish.
 
-Load with ``dagster dev -m orchestration.definitions`` (``make dev``). The dbt manifest must
-exist first; ``python -m orchestration.cli prepare`` writes it.
+Load with ``dagster dev -m orchestration.definitions`` (``make ui``). The dbt manifest must
+exist first; ``python -m orchestration.cli prepare`` writes it (``dagster dev`` does too).
+
+The graph, left to right: ``raw/*`` (one partition per disclosure file) → dbt's staging,
+intermediate and marts models (dbt tests are their asset checks) → the Great Expectations
+suites (asset checks on the marts they validate; blocking ones stop the run) →
+``warehouse/disclosures``, the published file. One job runs it all; the sensor launches it
+for a new or changed file, the daily schedule for every file.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the `context` annotation at
 # definition time and rejects it as a string.
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 from dagster import (
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
+    AssetObservation,
     AssetSelection,
     AssetSpec,
+    BackfillPolicy,
     Definitions,
     MaterializeResult,
     MetadataValue,
+    Output,
+    RetryRequested,
     asset,
     define_asset_job,
     in_process_executor,
@@ -32,27 +39,65 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from extraction import PARSER_VERSION, DocumentStatus, extract_file
 from extraction.schema import RAW_TABLES
 from orchestration import raw_store, settings
+from orchestration.locking import (
+    WRITER_TAG,
+    BuildDatabaseLockResource,
+    connect_with_retry,
+    is_lock_error,
+)
+from orchestration.partitions import DOCUMENT_PARTITIONS
 from orchestration.project import DBT_PROJECT
 from orchestration.publish import publish
+from orchestration.validation import (
+    CHECKED_ASSETS,
+    STAMP_NAME,
+    assert_validated,
+    great_expectations_suites,
+)
 
 DBT_PROJECT.prepare_if_dev()
 
 RAW_TABLE_NAMES = [*RAW_TABLES, "document_versions"]
 DOCUMENTS_KEY = AssetKey(["raw", "documents"])
+PUBLISHED_KEY = AssetKey(["warehouse", "disclosures"])
 
 
-def disclosure_files(directory: Path) -> list[Path]:
-    """Every regular, non-hidden file in ``directory``, sorted by name.
+def _row_counts(con: Any, relations: Mapping[AssetKey, str]) -> dict[AssetKey, int]:
+    """``count(*)`` of each relation (``schema.table``) that exists, by asset key."""
+    present = {
+        f"{schema}.{name}"
+        for schema, name in con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+    }
+    return {
+        key: con.execute(f"select count(*) from {relation}").fetchall()[0][0]
+        for key, relation in relations.items()
+        if relation in present
+    }
 
-    Not only ``*.txt``: a misnamed or unreadable file should become a failed document in the
-    warehouse, not vanish silently. Hidden files (``.gitkeep``, editor droppings) are skipped.
-    """
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            f"{directory}: disclosures folder not found; put the releases there or point "
-            "DISCLOSURES_DIR at the folder that holds them."
-        )
-    return sorted(p for p in directory.iterdir() if p.is_file() and not p.name.startswith("."))
+
+def _previous_row_count(context: AssetExecutionContext, key: AssetKey) -> int | None:
+    """The row count recorded by the asset's last materialization, if any."""
+    event = context.instance.get_latest_materialization_event(key)
+    if event is None or event.asset_materialization is None:
+        return None
+    value = event.asset_materialization.metadata.get("dagster/row_count")
+    return None if value is None else int(value.value)
+
+
+def _change_metadata(context: AssetExecutionContext, key: AssetKey, rows: int) -> dict[str, Any]:
+    """Row count now, and how it moved since the last materialization ("what changed")."""
+    before = _previous_row_count(context, key)
+    return {
+        "dagster/row_count": rows,
+        "rows_before": before if before is not None else MetadataValue.null(),
+        "rows_added": rows - before if before is not None else rows,
+    }
+
+
+def _raw_relations() -> dict[AssetKey, str]:
+    return {AssetKey(["raw", table]): f"raw.{table}" for table in RAW_TABLE_NAMES}
 
 
 @multi_asset(
@@ -61,25 +106,41 @@ def disclosure_files(directory: Path) -> list[Path]:
         AssetSpec(
             ["raw", table],
             group_name="raw",
-            description=f"raw.{table} in the build database, written from the disclosure files.",
+            description=f"raw.{table} in the build database, written from the disclosure files "
+            "(one partition per file in DISCLOSURES_DIR).",
             kinds={"python", "duckdb"},
         )
         for table in RAW_TABLE_NAMES
     ],
+    partitions_def=DOCUMENT_PARTITIONS,
+    # A run over many documents extracts them all in one step, then dbt builds once.
+    backfill_policy=BackfillPolicy.single_run(),
 )
-def extract_disclosures(context: AssetExecutionContext) -> Iterator[MaterializeResult]:
-    """Extract every file in the disclosures folder and upsert it into the raw tables."""
+def extract_disclosures(
+    context: AssetExecutionContext, build_db_lock: BuildDatabaseLockResource
+) -> Iterator[MaterializeResult]:
+    """Extract the run's disclosure files and upsert them into the raw tables."""
+    del build_db_lock  # held for the whole run; required so that the run takes it
     source_dir = settings.disclosures_dir()
-    files = disclosure_files(source_dir)
-    if not files:
-        context.log.warning(f"{source_dir} holds no files; the warehouse will be empty.")
+    names = context.partition_keys
     loaded_at = dt.datetime.now(dt.UTC)
     figures = tokens = 0
     failures: dict[str, str] = {}
+    missing: list[str] = []
 
     # The connection closes before dbt starts: DuckDB allows one writer per file.
     with raw_store.open_store(settings.build_db_path()) as con:
-        for number, path in enumerate(files, start=1):
+        before = _row_counts(con, _raw_relations())
+        for number, name in enumerate(names, start=1):
+            path = source_dir / name
+            if not path.exists() and not path.is_symlink():
+                # The partition outlived its file: say so, never skip in silence.
+                missing.append(name)
+                context.log.warning(
+                    f"[{number}/{len(names)}] {name}: no longer in {source_dir}; its earlier "
+                    "versions stay in the warehouse. The next full run drops the partition."
+                )
+                continue
             try:
                 result = extract_file(path)
             except Exception as exc:
@@ -95,36 +156,58 @@ def extract_disclosures(context: AssetExecutionContext) -> Iterator[MaterializeR
             tokens += len(result.tokens)
             if document.status != DocumentStatus.EXTRACTED:
                 # failed documents and partial (truncated) ones, each with the reason
-                failures[path.name] = (
-                    f"{document.status}: {document.error_message or 'no reason given'}"
-                )
+                failures[name] = f"{document.status}: {document.error_message or 'no reason'}"
+            ledger = Counter(str(token.status) for token in result.tokens)
             context.log.info(
-                f"[{number}/{len(files)}] {path.name}: {document.status}, version {version}, "
+                f"[{number}/{len(names)}] {name}: {document.status}, version {version}, "
                 f"{len(result.figures)} figures, {len(result.tokens)} tokens"
                 + (f" ({document.error_message})" if document.error_message else "")
             )
-        row_counts = {
-            table: con.execute(f"select count(*) from raw.{table}").fetchall()[0][0]
-            for table in RAW_TABLE_NAMES
-        }
+            # Per document, on its partition: what the UI shows for this release.
+            context.log_event(
+                AssetObservation(
+                    asset_key=DOCUMENTS_KEY,
+                    partition=name,
+                    metadata={
+                        "document_id": document.document_id,
+                        "version": version,
+                        "extraction_status": str(document.status),
+                        "error": document.error_message or "",
+                        "figures": len(result.figures),
+                        **{f"tokens_{status}": n for status, n in sorted(ledger.items())},
+                        "company": document.company_name or "",
+                        "parser_version": PARSER_VERSION,
+                    },
+                )
+            )
+        after = _row_counts(con, _raw_relations())
 
-    for table in RAW_TABLE_NAMES:
-        metadata: dict[str, Any] = {"dagster/row_count": row_counts[table]}
-        if table == "documents":
+    for key in _raw_relations():
+        metadata: dict[str, Any] = {
+            "dagster/row_count": after[key],
+            "rows_before": before.get(key, 0),
+            "rows_added": after[key] - before.get(key, 0),
+        }
+        if key == DOCUMENTS_KEY:
             metadata |= {
-                "documents": len(files),
+                "documents": len(names) - len(missing),
                 "figures": figures,
                 "tokens": tokens,
                 "failed_documents": len(failures),
                 "failures": MetadataValue.json(failures),
+                "missing_files": MetadataValue.json(missing),
                 "source_dir": MetadataValue.path(str(source_dir)),
                 "parser_version": PARSER_VERSION,
             }
-        yield MaterializeResult(asset_key=["raw", table], metadata=metadata)
+        yield MaterializeResult(asset_key=key, metadata=metadata)
 
 
 class DisclosureDbtTranslator(DagsterDbtTranslator):
-    """Groups dbt assets by their folder under ``models/`` (staging, intermediate, marts)."""
+    """Groups dbt assets by their folder under ``models/`` (staging, intermediate, marts).
+
+    Asset keys stay dagster-dbt's ``[schema, name]``: the source ``raw.documents`` is the
+    key ``raw/documents`` that :func:`extract_disclosures` produces, so lineage is continuous.
+    """
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         """Return the model's top folder, or the resource type for seeds and the like."""
@@ -139,108 +222,144 @@ class DisclosureDbtTranslator(DagsterDbtTranslator):
     project=DBT_PROJECT,
     dagster_dbt_translator=DisclosureDbtTranslator(),
 )
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource) -> Iterator[Any]:
-    """Build and test every dbt model in the build database; dbt tests become asset checks."""
+def dbt_models(
+    context: AssetExecutionContext,
+    dbt: DbtCliResource,
+    build_db_lock: BuildDatabaseLockResource,
+) -> Iterator[Any]:
+    """Build and test every dbt model in the build database; dbt tests become asset checks.
+
+    ``fct_financial_facts`` is incremental by document, so a run for one changed release
+    inserts that release's facts and leaves the others alone. Row counts are read once dbt
+    has exited (it holds the database's write lock until then) and added to each model's
+    materialization, with the change since the last one.
+    """
+    del build_db_lock
     # dbt runs as a subprocess and finds the build database through DBT_DUCKDB_PATH.
     settings.export_environment()
-    yield from dbt.cli(["build"], context=context).stream()
+    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    events = list(invocation.stream())
+    error = invocation.get_error()
+    if error is not None and is_lock_error(error):
+        raise RetryRequested(max_retries=3, seconds_to_wait=10) from error
 
-
-VALIDATION_KEY = AssetKey(["warehouse", "validation"])
-
-
-@asset(
-    key=VALIDATION_KEY,
-    deps=[dbt_models],
-    group_name="publish",
-    kinds={"python"},
-    check_specs=[
-        AssetCheckSpec(
-            "blocking_checks",
-            asset=VALIDATION_KEY,
-            blocking=True,
-            description="Every blocking Great Expectations check (mart schemas, keys, "
-            "allowed values, ranges, accounting identities) passes on the build database.",
-        ),
-        AssetCheckSpec(
-            "warnings",
-            asset=VALIDATION_KEY,
-            description="Non-blocking checks: printings of a figure agree after rounding; "
-            "no unparsed tokens.",
-        ),
-    ],
-)
-def validated_build(context: AssetExecutionContext) -> MaterializeResult:
-    """Validate the freshly built database before it may be published (write-audit-publish).
-
-    A failing blocking check stops the run here: the published warehouse stays as it was.
-    """
-    # Imported here: Great Expectations takes seconds to import, and only this step needs it.
-    from expectations.report import summary_text, write_report
-    from expectations.run import validate_warehouse
-
-    report = validate_warehouse(settings.build_db_path())
-    html_path, _ = write_report(report, settings.validation_dir())
-    # The summary says in words which checks failed, for which document, period and items.
-    log = context.log.info if report.success else context.log.error
-    log(summary_text(report))
-    return MaterializeResult(
-        metadata={
-            "checks": len(report.checks),
-            "blocking_failures": len(report.blocking_failures),
-            "warnings": len(report.warnings),
-            "elapsed_seconds": round(report.elapsed_seconds, 1),
-            "report": MetadataValue.path(str(html_path)),
-        },
-        check_results=[
-            AssetCheckResult(
-                check_name="blocking_checks",
-                passed=report.success,
-                metadata={
-                    "failed": MetadataValue.json([c.check_id for c in report.blocking_failures])
-                },
-            ),
-            AssetCheckResult(
-                check_name="warnings",
-                passed=not report.warnings,
-                severity=AssetCheckSeverity.WARN,
-                metadata={"warned": MetadataValue.json([c.check_id for c in report.warnings])},
-            ),
-        ],
-    )
+    relations = {}
+    for event in events:
+        if isinstance(event, Output):
+            key = context.asset_key_for_output(event.output_name)
+            relations[key] = ".".join(key.path)
+    with connect_with_retry(settings.build_db_path(), read_only=True) as con:
+        counts = _row_counts(con, relations)
+    for event in events:
+        if isinstance(event, Output):
+            key = context.asset_key_for_output(event.output_name)
+            if key in counts:
+                event = event.with_metadata(
+                    {**event.metadata, **_change_metadata(context, key, counts[key])}
+                )
+        yield event
+    if error is not None:
+        raise error
 
 
 @asset(
-    key=["warehouse", "disclosures"],
-    deps=[validated_build],
+    key=PUBLISHED_KEY,
+    # Every asset a Great Expectations suite checks: a failed blocking check on any of them
+    # keeps this asset from running.
+    deps=CHECKED_ASSETS,
     group_name="publish",
     kinds={"duckdb"},
 )
-def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
-    """Copy the build database over the published warehouse, atomically, once validated."""
-    target = publish(settings.build_db_path(), settings.warehouse_path())
+def published_warehouse(
+    context: AssetExecutionContext, build_db_lock: BuildDatabaseLockResource
+) -> MaterializeResult:
+    """Copy the validated build database over the published warehouse, atomically.
+
+    Refuses any build whose content is not the one that last passed validation.
+    """
+    del build_db_lock
+    build_db = settings.build_db_path()
+    report_dir = settings.validation_dir()
+    sha256 = assert_validated(build_db, report_dir)
+    target = publish(build_db, settings.warehouse_path())
     context.log.info(f"published {target}")
+
+    with connect_with_retry(target, read_only=True) as con:
+        documents = con.execute(
+            "select d.file_name, d.document_id, d.status, d.status_reason, count(f.fact_id) "
+            "from marts.dim_documents as d "
+            "left join marts.fct_financial_facts as f on d.document_id = f.document_id "
+            "where d.is_latest_version group by all order by d.file_name"
+        ).fetchall()
+    statuses = Counter(status for _, _, status, _, _ in documents)
+    # Per document, on its partition: the validation outcome and whether it was published.
+    partitions = set(context.instance.get_dynamic_partitions(DOCUMENT_PARTITIONS.name or ""))
+    for file_name, document_id, status, reason, fact_count in documents:
+        if file_name in partitions:
+            context.log_event(
+                AssetObservation(
+                    asset_key=DOCUMENTS_KEY,
+                    partition=file_name,
+                    metadata={
+                        "document_id": document_id,
+                        "publish_status": status,
+                        "status_reason": reason or "",
+                        "validation": "passed" if status == "published" else status,
+                        "published_facts": fact_count,
+                    },
+                )
+            )
     return MaterializeResult(
         metadata={
             "path": MetadataValue.path(str(target)),
             "size_bytes": target.stat().st_size,
+            "build_sha256": sha256,
+            "documents_published": statuses.get("published", 0),
+            "documents_quarantined": statuses.get("quarantined", 0),
+            "documents_failed": statuses.get("failed", 0),
+            "documents": MetadataValue.md(
+                "| file | status | facts | reason |\n| --- | --- | --- | --- |\n"
+                + "\n".join(
+                    f"| {f} | {s} | {n} | {(r or '').replace('|', '/')} |"
+                    for f, _, s, r, n in documents
+                )
+            ),
+            "validation_report": MetadataValue.path(str(report_dir / "report.html")),
+            "validation_stamp": MetadataValue.path(str(report_dir / STAMP_NAME)),
         }
     )
 
 
-# In-process: the steps run one after another anyway, and on two cores the multiprocess
-# executor more than doubled the run time of a small graph (see the stack notes).
+# In-process: the steps run one after another anyway, on two cores the multiprocess executor
+# more than doubled the run time of a small graph (see the stack notes), and the build
+# database lock is a resource held across the steps of one process.
 all_assets_job = define_asset_job(
     "all_assets_job",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
-    description="Extract every release, build and test the dbt models, publish the warehouse.",
+    partitions_def=DOCUMENT_PARTITIONS,
+    tags={WRITER_TAG: "build_database"},
+    description="Extract the selected releases (partitions), build and test the dbt models, "
+    "validate with Great Expectations, publish the warehouse.",
 )
 
-defs = Definitions(
-    assets=[extract_disclosures, dbt_models, validated_build, published_warehouse],
-    jobs=[all_assets_job],
-    resources={
-        "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=settings.dbt_executable())
-    },
-)
+
+def _definitions() -> Definitions:
+    from orchestration.sensors import daily_reconciliation, new_disclosures_sensor
+
+    return Definitions(
+        assets=[extract_disclosures, dbt_models, published_warehouse],
+        asset_checks=[great_expectations_suites],
+        jobs=[all_assets_job],
+        sensors=[new_disclosures_sensor],
+        schedules=[daily_reconciliation],
+        resources={
+            "dbt": DbtCliResource(
+                project_dir=DBT_PROJECT, dbt_executable=settings.dbt_executable()
+            ),
+            "build_db_lock": BuildDatabaseLockResource(),
+        },
+    )
+
+
+defs = _definitions()

@@ -30,10 +30,18 @@ TELEMETRY_ENVIRONMENT = {
     "GX_ANALYTICS_ENABLED": "false",
 }
 
-DAGSTER_YAML = """\
-# Written by orchestration/settings.py because it was missing; edit freely.
+DAGSTER_YAML_HEADER = "# Written by orchestration/settings.py"
+DAGSTER_YAML = f"""\
+{DAGSTER_YAML_HEADER}. Delete this line before editing, or the next run rewrites the file.
 telemetry:
   enabled: false
+# One run at a time writes the build database (orchestration/locking.py): queued runs that
+# carry this tag wait for the running one.
+concurrency:
+  runs:
+    tag_concurrency_limits:
+      - key: "disclosure_warehouse/writes"
+        limit: 1
 """
 
 
@@ -85,11 +93,13 @@ def dagster_home() -> Path:
 
 
 def ensure_dagster_home() -> Path:
-    """Create the Dagster home with telemetry disabled, unless a ``dagster.yaml`` exists."""
+    """Create the Dagster home and its ``dagster.yaml`` (telemetry off, one writing run at a
+    time), unless the file exists without our header line (someone made it their own)."""
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    current = config.read_text(encoding="utf-8") if config.exists() else None
+    if current is None or (current.startswith(DAGSTER_YAML_HEADER) and current != DAGSTER_YAML):
         config.write_text(DAGSTER_YAML, encoding="utf-8")
     return home
 

@@ -13,7 +13,15 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, materialize
+from dagster import (
+    AssetSelection,
+    DagsterInstance,
+    Definitions,
+    ExecuteInProcessResult,
+    define_asset_job,
+    in_process_executor,
+    materialize,
+)
 
 from orchestration import settings
 from orchestration.cli import run_pipeline
@@ -43,30 +51,99 @@ def test_every_blocking_check_passes_on_the_bundled_release(published: Path) -> 
     assert "atm_operation_business" in warning.failures[0].message
 
 
-def test_a_build_that_fails_validation_is_not_published(published: Path) -> None:
+def _audit_then_publish() -> ExecuteInProcessResult:
+    """Run the Great Expectations checks and the publish step on the current build database,
+    as the job does after dbt (dbt is not run again, so a change made to the build stays)."""
     # Imported here: loading the definitions needs the dbt manifest, which the pipeline run
     # of the fixture has written (a fresh clone has none at collection time).
-    from orchestration.definitions import published_warehouse, validated_build
+    from orchestration.definitions import PUBLISHED_KEY, defs
+    from orchestration.validation import great_expectations_suites
+
+    job = define_asset_job(
+        "audit_then_publish",
+        selection=AssetSelection.checks(great_expectations_suites)
+        | AssetSelection.assets(PUBLISHED_KEY),
+        executor_def=in_process_executor,
+    )
+    local = Definitions(
+        assets=list(defs.assets or []),
+        asset_checks=list(defs.asset_checks or []),
+        jobs=[job],
+        resources=defs.resources,
+    )
+    return local.resolve_job_def("audit_then_publish").execute_in_process(
+        instance=DagsterInstance.ephemeral(), raise_on_error=False
+    )
+
+
+# (change made to the built mart, the check that must catch it and its asset check,
+# how to undo the change)
+SCHEMA_BREAKS = {
+    "renamed column": (
+        "alter table marts.fct_financial_facts rename column value to amount",
+        "fct_financial_facts.schema",
+        "gx_fct_financial_facts",
+        "alter table marts.fct_financial_facts rename column amount to value",
+    ),
+    "retyped column": (
+        "alter table marts.fct_financial_facts alter column value type varchar",
+        "fct_financial_facts.column_types",
+        "gx_fct_financial_facts_column_types",
+        "alter table marts.fct_financial_facts alter column value type decimal(38, 6)",
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(SCHEMA_BREAKS))
+def test_a_schema_break_blocks_the_whole_publish(published: Path, change: str) -> None:
+    # Imported here: loading the definitions needs the dbt manifest, which the pipeline run
+    # of the fixture has written (a fresh clone has none at collection time).
+    breaking, check_id, check_name, undo = SCHEMA_BREAKS[change]
+    before = _digest(published)
+    # The mart changed after dbt built it: a break that belongs to no single document.
+    with duckdb.connect(str(settings.build_db_path())) as con:
+        con.execute(breaking)
+    try:
+        result = _audit_then_publish()
+        assert not result.success
+        checks = {e.check_name: e for e in result.get_asset_check_evaluations()}
+        failed = checks[check_name]
+        assert failed.passed is False
+        assert failed.asset_key.path == ["marts", "fct_financial_facts"]
+        assert not result.asset_materializations_for_node("warehouse__disclosures")
+        assert _digest(published) == before
+        report = (settings.validation_dir() / "report.html").read_text(encoding="utf-8")
+        assert check_id in report
+    finally:
+        with duckdb.connect(str(settings.build_db_path())) as con:
+            con.execute(undo)
+
+
+def test_publish_refuses_a_build_that_changed_after_validation(published: Path) -> None:
+    from orchestration.definitions import published_warehouse
+    from orchestration.locking import BuildDatabaseLockResource
+    from orchestration.validation import UnvalidatedBuildError
 
     before = _digest(published)
-    # A mart column renamed after dbt built it: the schema check must stop publishing.
     with duckdb.connect(str(settings.build_db_path())) as con:
-        con.execute("alter table marts.fct_financial_facts rename column value to amount")
+        con.execute("create table marts.unvalidated as select 1 as one")
     try:
         result = materialize(
-            [validated_build, published_warehouse],
+            [published_warehouse],
             instance=DagsterInstance.ephemeral(),
+            resources={"build_db_lock": BuildDatabaseLockResource()},
             raise_on_error=False,
         )
         assert not result.success
-        checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
-        assert checks["blocking_checks"] is False
+        (failure,) = [e for e in result.all_events if e.is_step_failure]
+        error = failure.step_failure_data.error
+        assert UnvalidatedBuildError.__name__ in error.cls_name + str(
+            error.cause and error.cause.cls_name
+        )
         assert _digest(published) == before
-        report = (settings.validation_dir() / "report.html").read_text(encoding="utf-8")
-        assert "fct_financial_facts.schema" in report
     finally:
         with duckdb.connect(str(settings.build_db_path())) as con:
-            con.execute("alter table marts.fct_financial_facts rename column amount to value")
+            con.execute("drop table marts.unvalidated")
 
 
 def test_a_killed_run_leaves_the_warehouse_intact_and_the_next_run_succeeds(

@@ -1,0 +1,72 @@
+"""One Dagster partition per disclosure file, kept in step with the disclosures folder.
+
+The partition key is the file's name: a new file adds a partition, a changed file
+re-materializes its partition (and becomes version n+1 of that file in the raw layer). Keys
+are added by the sensor when it sees a file, and by :func:`sync_partitions` before a run of
+everything (``make run``, the daily reconciliation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from dagster import DagsterInstance, DynamicPartitionsDefinition
+
+DOCUMENT_PARTITIONS = DynamicPartitionsDefinition(name="disclosure_documents")
+
+# A run over several partitions carries their range in these tags (one run, one dbt build).
+RANGE_START_TAG = "dagster/asset_partition_range_start"
+RANGE_END_TAG = "dagster/asset_partition_range_end"
+
+
+def disclosure_files(directory: Path) -> list[Path]:
+    """Every non-hidden entry of ``directory`` that is not a folder, sorted by name.
+
+    Not only ``*.txt``, and broken links too: a misnamed or unreadable file should become a
+    failed document in the warehouse, not vanish silently. Hidden files (``.gitkeep``, editor
+    droppings) and sub-folders are skipped.
+    """
+    if not directory.is_dir():
+        raise FileNotFoundError(
+            f"{directory}: disclosures folder not found; put the releases there or point "
+            "DISCLOSURES_DIR at the folder that holds them."
+        )
+    return sorted(p for p in directory.iterdir() if not p.name.startswith(".") and not p.is_dir())
+
+
+@dataclass(frozen=True)
+class PartitionSync:
+    """What :func:`sync_partitions` changed, and the keys a run of everything covers."""
+
+    keys: list[str]
+    added: list[str]
+    removed: list[str]
+
+    def range_tags(self) -> dict[str, str]:
+        """Run tags that select every partition in one run (empty when there are none)."""
+        if not self.keys:
+            return {}
+        return {RANGE_START_TAG: self.keys[0], RANGE_END_TAG: self.keys[-1]}
+
+
+def sync_partitions(instance: DagsterInstance, files: Sequence[Path]) -> PartitionSync:
+    """Make the document partitions exactly the names of ``files``.
+
+    Partitions of files that left the folder are deleted, so a range over all partitions
+    never names a missing file; their documents stay in the raw layer as old versions.
+    The returned keys are in the partitions' own order, so that ``keys[0]..keys[-1]`` is a
+    range over all of them.
+    """
+    name = DOCUMENT_PARTITIONS.name
+    assert name is not None
+    wanted = [path.name for path in files]
+    existing = instance.get_dynamic_partitions(name)
+    removed = [key for key in existing if key not in set(wanted)]
+    for key in removed:
+        instance.delete_dynamic_partition(name, key)
+    added = [key for key in wanted if key not in set(existing)]
+    if added:
+        instance.add_dynamic_partitions(name, added)
+    return PartitionSync(keys=instance.get_dynamic_partitions(name), added=added, removed=removed)

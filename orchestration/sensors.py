@@ -1,0 +1,206 @@
+"""New releases are picked up without anyone typing a command.
+
+- :func:`new_disclosures_sensor` watches ``DISCLOSURES_DIR``: a new or changed file adds its
+  partition and launches the job for it. Its cursor remembers each file's size, time and
+  SHA-256, so a file is read again only when it changes, and the run key is the content's
+  hash, so the same content is never launched twice. A file that cannot be read is reported
+  once in the tick's log and tried again only when it changes.
+- :func:`daily_reconciliation` runs the job over every file once a day, after the Tokyo
+  Stock Exchange's disclosures of the day, so the warehouse matches the folder even if a
+  sensor tick was missed.
+
+Both are on (``RUNNING``) by default: they act whenever the Dagster daemon runs, i.e. while
+``make ui`` is up. Stop either in the UI (Automation).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from dagster import (
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    ScheduleEvaluationContext,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    schedule,
+    sensor,
+)
+
+from orchestration import settings
+from orchestration.partitions import DOCUMENT_PARTITIONS, disclosure_files, sync_partitions
+
+JOB_NAME = "all_assets_job"
+CONTENT_TAG = "disclosure_warehouse/sha256"
+# After the exchange's disclosures of the day: most releases come out at 15:00 JST or later.
+RECONCILIATION_CRON = "0 20 * * *"
+RECONCILIATION_TIMEZONE = "Asia/Tokyo"
+
+
+@dataclass
+class FolderCursor:
+    """What the sensor knows of the folder: per file, its stat signature and content hash."""
+
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
+    unreadable: dict[str, str] = field(default_factory=dict)  # name -> signature reported
+
+    @classmethod
+    def load(cls, text: str | None) -> FolderCursor:
+        """Parse a cursor written by :meth:`dump`; an empty or foreign one starts afresh."""
+        try:
+            data = json.loads(text or "{}")
+        except ValueError:
+            return cls()
+        return cls(files=data.get("files", {}), unreadable=data.get("unreadable", {}))
+
+    def dump(self) -> str:
+        """The cursor as JSON, for Dagster to keep between ticks."""
+        return json.dumps({"files": self.files, "unreadable": self.unreadable}, sort_keys=True)
+
+
+def _signature(path: Path) -> str:
+    """Size and modification time: a cheap test of whether a file may have changed."""
+    stat = path.lstat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _published_contents(warehouse: Path) -> set[tuple[str, str]]:
+    """(file name, SHA-256) of the latest documents in the published warehouse.
+
+    Read-only, and the published file is only ever replaced whole, so this never meets a
+    writer's lock. A missing or older warehouse yields nothing: every file counts as new.
+    """
+    if not warehouse.exists():
+        return set()
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            rows = con.execute(
+                "select file_name, sha256 from marts.dim_documents where is_latest_version"
+            ).fetchall()
+    except duckdb.Error:
+        return set()
+    return {(name, sha) for name, sha in rows}
+
+
+@dataclass
+class FolderScan:
+    """One look at the folder: what to launch, what to report, and the next cursor."""
+
+    changed: dict[str, str] = field(default_factory=dict)  # name -> sha256, new or changed
+    newly_unreadable: dict[str, str] = field(default_factory=dict)  # name -> error
+    cursor: FolderCursor = field(default_factory=FolderCursor)
+
+
+def scan_folder(
+    directory: Path, cursor: FolderCursor, published: set[tuple[str, str]]
+) -> FolderScan:
+    """Compare the folder with the cursor; read only files whose signature changed.
+
+    Pure apart from reading the files, so the sensor's logic is tested without Dagster.
+    """
+    files = disclosure_files(directory)
+    scan = FolderScan(cursor=FolderCursor(unreadable=dict(cursor.unreadable)))
+    for path in files:
+        name = path.name
+        known = cursor.files.get(name)
+        try:
+            signature = _signature(path)
+            if known is not None and known["signature"] == signature:
+                scan.cursor.files[name] = known
+                continue
+            sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as error:
+            # Report once per state of the file, instead of failing every tick.
+            try:
+                state = _signature(path)
+            except OSError:
+                state = "unstat-able"
+            if scan.cursor.unreadable.get(name) != state:
+                scan.newly_unreadable[name] = error.strerror or str(error)
+            scan.cursor.unreadable[name] = state
+            continue
+        scan.cursor.unreadable.pop(name, None)
+        scan.cursor.files[name] = {"signature": signature, "sha256": sha256}
+        already = (known is not None and known["sha256"] == sha256) or (name, sha256) in published
+        if not already:
+            scan.changed[name] = sha256
+    # Files that left the folder are forgotten, so that their return counts as new.
+    present = {p.name for p in files}
+    scan.cursor.unreadable = {k: v for k, v in scan.cursor.unreadable.items() if k in present}
+    return scan
+
+
+@sensor(
+    job_name=JOB_NAME,
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Launches the job for each new or changed file in DISCLOSURES_DIR.",
+)
+def new_disclosures_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
+    """Add a partition for each new file and request one run per new or changed content."""
+    directory = settings.disclosures_dir()
+    if not directory.is_dir():
+        return SkipReason(
+            f"{directory}: disclosures folder not found; create it or point DISCLOSURES_DIR at "
+            "the folder that holds the releases."
+        )
+    cursor = FolderCursor.load(context.cursor)
+    scan = scan_folder(directory, cursor, _published_contents(settings.warehouse_path()))
+    for name, error in sorted(scan.newly_unreadable.items()):
+        context.log.warning(
+            f"{directory / name}: cannot be read ({error}); not launching a run for it. Fix "
+            "the file (permissions, a broken link); it is tried again when it changes."
+        )
+    partitions_name = DOCUMENT_PARTITIONS.name or ""
+    existing = set(context.instance.get_dynamic_partitions(partitions_name))
+    new_keys = sorted(name for name in scan.changed if name not in existing)
+    run_requests = [
+        RunRequest(
+            run_key=f"{name}@{sha256}",
+            partition_key=name,
+            tags={CONTENT_TAG: sha256},
+        )
+        for name, sha256 in sorted(scan.changed.items())
+    ]
+    if not run_requests:
+        return SensorResult(
+            skip_reason=SkipReason(f"no new or changed files in {directory}"),
+            cursor=scan.cursor.dump(),
+        )
+    context.log.info(
+        "launching runs for "
+        + ", ".join(f"{n} ({s[:12]})" for n, s in sorted(scan.changed.items()))
+    )
+    return SensorResult(
+        run_requests=run_requests,
+        dynamic_partitions_requests=[DOCUMENT_PARTITIONS.build_add_request(new_keys)]
+        if new_keys
+        else [],
+        cursor=scan.cursor.dump(),
+    )
+
+
+@schedule(
+    job_name=JOB_NAME,
+    cron_schedule=RECONCILIATION_CRON,
+    execution_timezone=RECONCILIATION_TIMEZONE,
+    default_status=DefaultScheduleStatus.RUNNING,
+    description="Every day at 20:00 Tokyo time: extract, build, validate and publish every "
+    "file in DISCLOSURES_DIR in one run.",
+)
+def daily_reconciliation(context: ScheduleEvaluationContext) -> Any:
+    """One run over every file: partitions are synced to the folder first."""
+    directory = settings.disclosures_dir()
+    if not directory.is_dir():
+        return SkipReason(f"{directory}: disclosures folder not found")
+    sync = sync_partitions(context.instance, disclosure_files(directory))
+    if not sync.keys:
+        return SkipReason(f"{directory} holds no files")
+    return RunRequest(tags=sync.range_tags())

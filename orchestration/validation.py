@@ -1,0 +1,208 @@
+"""The Great Expectations suites as Dagster asset checks, and the audit step of
+write-audit-publish.
+
+Each suite in :mod:`expectations.suites` becomes one asset check on the asset it validates
+(its first required table: ``marts.fct_financial_facts`` → asset ``marts/fct_financial_facts``),
+named ``gx_<suite>``. One Dagster step runs them all, because Great Expectations reads the
+build database once for every suite. A suite with a blocking expectation is a *blocking*
+check: when it fails, Dagster does not run the assets downstream of the one it checks, and
+the publish asset depends on every checked asset.
+
+The step also leaves a stamp, ``validated_build.json`` beside the report, naming the SHA-256
+of the build database it passed. :func:`assert_validated` refuses to publish any other
+content, so even a publish launched alone from the UI cannot ship an unvalidated build.
+"""
+
+# No `from __future__ import annotations`: Dagster inspects the `context` annotation at
+# definition time and rejects it as a string.
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetKey,
+    MetadataValue,
+    multi_asset_check,
+)
+
+from expectations.suites import Suite, all_suites
+from orchestration import settings
+from orchestration.locking import BuildDatabaseLockResource, connect_with_retry
+
+if TYPE_CHECKING:
+    from expectations.report import CheckResult, ValidationReport
+
+STAMP_NAME = "validated_build.json"
+# Failing rows shown per check in the UI; the report lists up to its own limit.
+MAX_FAILURES_IN_METADATA = 20
+
+
+class UnvalidatedBuildError(RuntimeError):
+    """The build database is not the one that last passed validation."""
+
+
+def check_name(suite: Suite) -> str:
+    """The asset check's name for a suite (Dagster allows letters, digits and ``_``)."""
+    return "gx_" + suite.name.replace(".", "_")
+
+
+def checked_asset(suite: Suite) -> AssetKey:
+    """The asset a suite validates: its first required table, ``schema.table``."""
+    schema, table = suite.required_tables[0].split(".")
+    return AssetKey([schema, table])
+
+
+def is_blocking(suite: Suite) -> bool:
+    """A suite blocks publishing when any of its expectations does."""
+    return any(e.meta["blocking"] for e in suite.expectations)
+
+
+SUITES = all_suites()
+CHECK_SPECS = [
+    AssetCheckSpec(
+        check_name(suite),
+        asset=checked_asset(suite),
+        blocking=is_blocking(suite),
+        description="Great Expectations suite `{}`: {}".format(
+            suite.name, "; ".join(sorted({e.meta["guards"] for e in suite.expectations}))
+        ),
+    )
+    for suite in SUITES
+]
+CHECKED_ASSETS = sorted({checked_asset(s) for s in SUITES}, key=lambda k: k.to_user_string())
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def settle(build_db: Path) -> str:
+    """Fold the write-ahead log into ``build_db`` and return the file's SHA-256.
+
+    After a checkpoint the file alone holds the database, so its hash names its content.
+    """
+    with connect_with_retry(build_db) as con:
+        con.execute("checkpoint")
+    return file_sha256(build_db)
+
+
+def write_stamp(report_dir: Path, sha256: str, report: "ValidationReport", run_id: str) -> Path:
+    """Record which build content passed (or failed) validation, for the publish step."""
+    stamp = report_dir / STAMP_NAME
+    stamp.write_text(
+        json.dumps(
+            {
+                "build_sha256": sha256,
+                "success": report.success,
+                "run_id": run_id,
+                "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    return stamp
+
+
+def assert_validated(build_db: Path, report_dir: Path) -> str:
+    """Return the build's SHA-256 if it is exactly the content that last passed validation.
+
+    Raises :class:`UnvalidatedBuildError` otherwise, saying what to do.
+    """
+    stamp_path = report_dir / STAMP_NAME
+    if not stamp_path.exists():
+        raise UnvalidatedBuildError(
+            f"{build_db}: no validation stamp ({stamp_path}); the build must pass the "
+            "Great Expectations checks before it is published. Run the whole job "
+            "(`make run`, or materialize all assets in the UI)."
+        )
+    stamp = json.loads(stamp_path.read_text(encoding="utf-8"))
+    sha256 = settle(build_db)
+    if stamp.get("build_sha256") != sha256:
+        raise UnvalidatedBuildError(
+            f"{build_db}: changed since it was validated (run {stamp.get('run_id')}, "
+            f"{stamp.get('validated_at')}); not publishing an unvalidated build. Run the "
+            "whole job again."
+        )
+    if not stamp.get("success"):
+        raise UnvalidatedBuildError(
+            f"{build_db}: failed validation in run {stamp.get('run_id')} "
+            f"({stamp.get('validated_at')}); see {report_dir / 'report.html'}. The published "
+            "warehouse stays as it was."
+        )
+    return sha256
+
+
+def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) -> AssetCheckResult:
+    """One suite's outcome as an asset check result, with the failing rows in words."""
+    failed = [c for c in checks if not c.success]
+    blocking_failed = [c for c in failed if c.blocking]
+    messages = [f"[{c.check_id}] {f.message}" for c in failed for f in c.failures] + [
+        f"[{c.check_id}] could not be evaluated: {c.error}" for c in failed if c.error
+    ]
+    return AssetCheckResult(
+        check_name=check_name(suite),
+        asset_key=checked_asset(suite),
+        passed=not failed,
+        severity=AssetCheckSeverity.ERROR if blocking_failed else AssetCheckSeverity.WARN,
+        metadata={
+            "expectations": len(checks),
+            "failed": MetadataValue.json([c.check_id for c in failed]),
+            "failures": MetadataValue.md(
+                "\n".join(f"- {m}" for m in messages[:MAX_FAILURES_IN_METADATA])
+                + (
+                    f"\n- ... and {len(messages) - MAX_FAILURES_IN_METADATA} more"
+                    if len(messages) > MAX_FAILURES_IN_METADATA
+                    else ""
+                )
+                if messages
+                else "none"
+            ),
+            "report": MetadataValue.path(str(report_path)),
+        },
+    )
+
+
+@multi_asset_check(
+    specs=CHECK_SPECS,
+    name="great_expectations_suites",
+    description="Runs every Great Expectations suite (expectations/) on the build database "
+    "and writes the report to data/warehouse/validation/.",
+)
+def great_expectations_suites(
+    context: AssetCheckExecutionContext, build_db_lock: BuildDatabaseLockResource
+) -> Iterator[AssetCheckResult]:
+    """Validate the build database; one result per suite, on the asset it checks."""
+    # Imported here: Great Expectations takes seconds to import, and only this step needs it.
+    from expectations.report import summary_text, write_report
+    from expectations.run import validate_warehouse
+
+    del build_db_lock  # held for the run; required so that the run takes it
+    build_db = settings.build_db_path()
+    sha256 = settle(build_db)
+    # Fresh suites each run: a GX expectation object belongs to the one suite it joined.
+    report = validate_warehouse(build_db)
+    report_dir = settings.validation_dir()
+    html_path, _ = write_report(report, report_dir)
+    write_stamp(report_dir, sha256, report, context.run.run_id)
+    # In words: which checks failed, for which document, period and items, by how much.
+    (context.log.info if report.success else context.log.error)(
+        summary_text(report) + f"\n  report: {html_path}"
+    )
+    by_suite: dict[str, list] = {}
+    for result in report.checks:
+        by_suite.setdefault(result.suite, []).append(result)
+    for suite in SUITES:
+        yield _suite_result(suite, by_suite.get(suite.name, []), html_path)
