@@ -15,7 +15,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install run validate dev lint format test clean clean-build distclean
+.PHONY: help install run validate dev lint format test clean clean-build distclean \
+	browser report report-check docs docs-check
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -42,6 +43,25 @@ validate: install ## run the Great Expectations suites on the published warehous
 dev: install ## open the Dagster UI on this project (http://127.0.0.1:3000, DAGSTER_PORT)
 	$(BIN)/python -m orchestration.cli dev
 
+# Headless Chromium renders the report and the docs in checks and tests. Debian's package;
+# a fresh machine lacks it, so this installs it (and does nothing when it is there).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser: ## install headless Chromium (apt-get) unless /usr/bin/chromium exists
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+report: install ## write the HTML report of the published warehouse (data/warehouse/report/)
+	$(BIN)/python -m reporting
+
+report-check: install browser ## write the report, render it in headless Chromium, check the charts show
+	$(BIN)/python -m reporting --check
+
+docs: install ## build the dbt docs of the published warehouse, serve on 127.0.0.1 (DBT_DOCS_PORT, 8080)
+	$(BIN)/python -m reporting.dbt_docs serve
+
+docs-check: install browser ## build the dbt docs and check they render offline in headless Chromium
+	$(BIN)/python -m reporting.dbt_docs check
+
 # sqlfluff's dbt templater opens the profile's database; an in-memory one keeps lint away
 # from the build database (and its single-writer lock).
 lint: install ## ruff check, ruff format --check, sqlfluff lint
@@ -54,7 +74,7 @@ format: install ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff format .
 	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models tests/data_tests
 
-test: lint ## lint, then run the whole pytest suite (integration included)
+test: lint browser ## lint, then run the whole pytest suite (integration included)
 	$(BIN)/pytest
 
 # Synthetic releases with their truth files (corpus/), for benchmarks/accuracy.py and
