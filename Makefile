@@ -67,12 +67,12 @@ docs-check: install browser ## build the dbt docs and check they render offline 
 lint: install ## ruff check, ruff format --check, sqlfluff lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests/data_tests
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests/data_tests analyses
 
 format: install ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models tests/data_tests
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models tests/data_tests analyses
 
 test: lint browser ## lint, then run the whole pytest suite (integration included)
 	$(BIN)/pytest
