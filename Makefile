@@ -15,7 +15,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 
-.PHONY: help install run validate dev lint format test clean clean-build distclean \
+.PHONY: help install run validate ui dev lint format test clean clean-build distclean \
 	browser report report-check docs docs-check
 
 help: ## list the targets
@@ -40,8 +40,10 @@ run: install ## extract data/disclosures, build with dbt, publish data/warehouse
 validate: install ## run the Great Expectations suites on the published warehouse and write the report
 	$(BIN)/python -m expectations.run
 
-dev: install ## open the Dagster UI on this project (http://127.0.0.1:3000, DAGSTER_PORT)
-	$(BIN)/python -m orchestration.cli dev
+ui: install ## Dagster UI + daemon (sensor, schedule) on http://127.0.0.1:3000 (DAGSTER_PORT)
+	$(BIN)/python -m orchestration.cli ui
+
+dev: ui ## the same as make ui
 
 # Headless Chromium renders the report and the docs in checks and tests. Debian's package;
 # a fresh machine lacks it, so this installs it (and does nothing when it is there).
