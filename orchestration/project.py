@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 from pathlib import Path
 
@@ -43,11 +44,16 @@ def prepare_dbt_project() -> None:
     settings.export_environment()
     fingerprint_file = DBT_PROJECT.manifest_path.with_name("manifest.fingerprint")
     fingerprint = dbt_sources_fingerprint(DBT_PROJECT.project_dir)
-    if (
-        DBT_PROJECT.manifest_path.exists()
-        and fingerprint_file.exists()
-        and fingerprint_file.read_text(encoding="utf-8") == fingerprint
-    ):
-        return
-    DBT_PROJECT.preparer.prepare(DBT_PROJECT)
-    fingerprint_file.write_text(fingerprint, encoding="utf-8")
+    fingerprint_file.parent.mkdir(parents=True, exist_ok=True)
+    # Two processes starting together (two `make run`, parallel test workers) would both
+    # parse and write target/ at once: the second waits for the first, then finds it done.
+    with fingerprint_file.with_name(".prepare.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if (
+            DBT_PROJECT.manifest_path.exists()
+            and fingerprint_file.exists()
+            and fingerprint_file.read_text(encoding="utf-8") == fingerprint
+        ):
+            return
+        DBT_PROJECT.preparer.prepare(DBT_PROJECT)
+        fingerprint_file.write_text(fingerprint, encoding="utf-8")

@@ -15,6 +15,20 @@ from orchestration import settings
 FIXTURE_DISCLOSURES = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosures"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep each integration module on one pytest-xdist worker (``--dist loadgroup``).
+
+    A module's pipeline runs are module-scoped fixtures: split across workers they would run
+    twice. The modules that read the session's ``shared_warehouse`` form one group, so that
+    one worker builds it once for all of them.
+    """
+    for item in items:
+        if "shared_warehouse" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("shared_warehouse"))
+        elif item.get_closest_marker("integration") is not None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+
+
 @contextmanager
 def workspace_environment(workspace: Path) -> Iterator[None]:
     """Point every path setting into ``workspace``; restore ``os.environ`` on exit.

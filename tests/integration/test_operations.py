@@ -1,0 +1,176 @@
+"""Operations in Dagster: two runs launched together both end cleanly; a file the sensor
+finds becomes a one-partition run that publishes it; the definitions wire the checks and
+the lineage as the UI shows them.
+
+Works on the small highlights-only fixture, so that the runs here stay short.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from dagster import (
+    AssetKey,
+    DagsterInstance,
+    DagsterRunStatus,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunsFilter,
+    SensorResult,
+    build_sensor_context,
+)
+
+from orchestration import settings
+
+pytestmark = pytest.mark.integration
+
+FIXTURES = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosures"
+SMALL = FIXTURES / "iij_q1_highlights_only.txt"
+ADDED = FIXTURES / "acme_fy2022_full_year.txt"
+
+
+@pytest.fixture(scope="module")
+def workspace(pipeline_workspace: Path) -> Path:
+    """The module's workspace with one small release in its disclosures folder."""
+    disclosures = pipeline_workspace / "disclosures"
+    shutil.rmtree(disclosures)
+    disclosures.mkdir()
+    shutil.copy(SMALL, disclosures / SMALL.name)
+    return pipeline_workspace
+
+
+@pytest.fixture(scope="module")
+def two_runs_together(workspace: Path) -> list[subprocess.CompletedProcess[str]]:
+    """`make run` twice at the same moment, on the same warehouse."""
+    settings.export_environment()
+    command = [sys.executable, "-m", "orchestration.cli", "run"]
+    processes = [
+        subprocess.Popen(
+            command,
+            cwd=settings.PROJECT_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = []
+    for process in processes:
+        output, _ = process.communicate(timeout=600)
+        results.append(subprocess.CompletedProcess(command, process.returncode, output, ""))
+    return results
+
+
+def test_two_runs_launched_together_both_end_cleanly(
+    two_runs_together: list[subprocess.CompletedProcess[str]],
+) -> None:
+    for result in two_runs_together:
+        assert result.returncode == 0, result.stdout[-3000:]
+        assert "Pipeline succeeded" in result.stdout
+    # One of them found the build database taken and waited for it, instead of failing.
+    assert sum("waiting for Dagster run" in r.stdout for r in two_runs_together) == 1
+    with DagsterInstance.get() as instance:
+        runs = instance.get_runs(RunsFilter(job_name="all_assets_job"))
+    assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS] * 2
+
+
+def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
+    two_runs_together: list[subprocess.CompletedProcess[str]], workspace: Path
+) -> None:
+    from orchestration.definitions import DOCUMENTS_KEY, defs
+    from orchestration.sensors import new_disclosures_sensor
+
+    shutil.copy(ADDED, workspace / "disclosures" / ADDED.name)
+    with DagsterInstance.get() as instance:
+        tick = new_disclosures_sensor(build_sensor_context(instance=instance))
+        assert isinstance(tick, SensorResult)
+        # The release already published is not launched again; the new one is.
+        (request,) = tick.run_requests or []
+        assert request.partition_key == ADDED.name
+        for partitions in tick.dynamic_partitions_requests or []:
+            instance.add_dynamic_partitions(
+                partitions.partitions_def_name, list(partitions.partition_keys)
+            )
+        # What the daemon does with the request: run the job for that partition.
+        result = defs.resolve_job_def("all_assets_job").execute_in_process(
+            instance=instance, partition_key=request.partition_key, tags=request.tags
+        )
+        assert result.success
+
+        extracted = [
+            m.partition
+            for m in result.asset_materializations_for_node("extract_disclosures")
+            if m.asset_key == DOCUMENTS_KEY
+        ]
+        assert extracted == [ADDED.name]
+        # Per document, on its partition: extraction counts, then the publish outcome.
+        observations = [
+            e.asset_observation_data.asset_observation
+            for e in result.all_events
+            if e.is_asset_observation
+        ]
+        about_added = {
+            key: value.value
+            for o in observations
+            if o.partition == ADDED.name
+            for key, value in o.metadata.items()
+        }
+        assert about_added["figures"] > 0
+        assert about_added["tokens_unparsed"] == 0 or "tokens_unparsed" not in about_added
+        assert about_added["publish_status"] == "published"
+
+        facts = AssetKey(["marts", "fct_financial_facts"])
+        (materialization,) = [
+            m for m in result.asset_materializations_for_node("dbt_models") if m.asset_key == facts
+        ]
+        assert materialization.metadata["rows_added"].value > 0
+        assert materialization.metadata["dagster/row_count"].value > 0
+        checks = {
+            e.check_name: e.passed
+            for e in result.get_asset_check_evaluations()
+            if e.asset_key == facts
+        }
+        assert checks["gx_fct_financial_facts"] is True
+        assert checks["gx_identity_assets_equal_liabilities_plus_equity"] is True
+
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        published = dict(
+            con.execute(
+                "select file_name, status from marts.dim_documents where is_latest_version"
+            ).fetchall()
+        )
+    assert published == {SMALL.name: "published", ADDED.name: "published"}
+
+
+def test_definitions_show_checks_lineage_and_automation(
+    two_runs_together: list[subprocess.CompletedProcess[str]],
+) -> None:
+    from expectations.suites import all_suites
+    from orchestration.definitions import defs
+    from orchestration.validation import check_name, checked_asset, is_blocking
+
+    graph = defs.resolve_asset_graph()
+    keys = graph.get_all_asset_keys()
+    # dbt sources are the extraction assets: the lineage runs from the files to the marts.
+    staging = graph.get(AssetKey(["staging", "stg_raw__documents"]))
+    assert AssetKey(["raw", "documents"]) in staging.parent_keys
+    assert graph.get(AssetKey(["raw", "documents"])).partitions_def is not None
+    # Every suite is an asset check on the asset it validates; the blocking ones block.
+    check_keys = {(k.asset_key, k.name) for k in graph.asset_check_keys}
+    for suite in all_suites():
+        assert checked_asset(suite) in keys
+        assert (checked_asset(suite), check_name(suite)) in check_keys
+    assert is_blocking(next(s for s in all_suites() if s.name == "fct_financial_facts"))
+    assert not is_blocking(next(s for s in all_suites() if s.name == "token_ledger"))
+    # Descriptions come from the dbt docs.
+    facts = graph.get(AssetKey(["marts", "fct_financial_facts"]))
+    assert facts.description and "fact" in facts.description.lower()
+    sensor = defs.resolve_sensor_def("new_disclosures_sensor")
+    schedule = defs.resolve_schedule_def("daily_reconciliation")
+    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    assert schedule.default_status == DefaultScheduleStatus.RUNNING
