@@ -47,7 +47,7 @@ from orchestration.locking import (
 )
 from orchestration.partitions import DOCUMENT_PARTITIONS
 from orchestration.project import DBT_PROJECT
-from orchestration.publish import publish
+from orchestration.publish import parquet_dir, publish
 from orchestration.validation import (
     CHECKED_ASSETS,
     STAMP_NAME,
@@ -324,6 +324,7 @@ def published_warehouse(
                     for f, _, s, r, n in documents
                 )
             ),
+            "parquet": MetadataValue.path(str(parquet_dir(target))),
             "validation_report": MetadataValue.path(str(report_dir / "report.html")),
             "validation_stamp": MetadataValue.path(str(report_dir / STAMP_NAME)),
         }
