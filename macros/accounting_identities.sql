@@ -3,6 +3,10 @@
     terms: an identity holds when the weighted sum of its terms is zero. `statement` picks
     one statement's identities, or 'all'. Used by the singular tests and by
     int_identity_failures, which holds back (quarantines) a document that breaks one.
+    Identities that are not a weighted sum within one period and segment have macros of
+    their own, used the same way: segments + adjustments = consolidated
+    (segment_reconciliation_violations) and opening cash + net change = closing cash
+    (cash_roll_forward_violations).
 #}
 {% macro accounting_identities(statement='all') %}
     {%- set identities = {

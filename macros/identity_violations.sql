@@ -6,7 +6,8 @@
     coarsest term: terms x 10^(-decimals) / 2. A subtotal printed only in millions (a
     summary's gross profit per service line) was added up from figures rounded to millions,
     so each term may be off by half a million there even where a statement printed it to
-    the thousand. Used by the singular tests in tests/data_tests/.
+    the thousand. Used by the singular tests in tests/data_tests/ (on the marts, the
+    default) and by int_identity_failures (on int_facts_merged).
 #}
 {% macro identity_violations(terms, facts_relation=none) %}
 with
