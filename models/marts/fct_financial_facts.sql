@@ -5,6 +5,7 @@
         unique_key='document_id',
         on_schema_change='fail',
         post_hook=[
+            "{{ remove_quarantined(this) }}",
             "{{ refresh_is_latest(this) }}"
         ]
     )
