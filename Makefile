@@ -91,6 +91,15 @@ CORPUS_DIR ?= data/corpus
 corpus: install ## write N (20) synthetic releases with truth files to data/corpus/
 	$(BIN)/python -m corpus --count $(N) --out $(CORPUS_DIR) --seed $(SEED)
 
+# Issue #7's benchmark, all in a temporary folder (never data/): extraction, the pipeline on
+# 1, 100 and 1,000 generated releases, one added release, memory, the example queries,
+# accuracy, the bare dbt floor; writes docs/benchmarks.md. BENCH_ARGS for other repeats/sizes
+# (python -m benchmarks.bench --help).
+BENCH_ARGS ?=
+.PHONY: bench
+bench: install ## benchmark against the targets of issue #7, write docs/benchmarks.md (~30+ min)
+	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
+
 clean: ## remove caches and dbt's target/ and logs/
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +

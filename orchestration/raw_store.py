@@ -94,8 +94,17 @@ def upsert_result(
     rows = rows_for(result, parser_version)
     con.execute("begin transaction")
     try:
+        # Every statement costs milliseconds, a load of many releases runs thousands of them,
+        # and most documents are new: a document's rows are written in one transaction with
+        # its raw.documents row, so without that row it has none to delete anywhere.
+        known = con.execute(
+            f"select count(*) from {RAW_SCHEMA}.documents where document_id = ?", [document_id]
+        ).fetchall()[0][0]
         for table, columns in RAW_TABLES.items():
-            con.execute(f"delete from {RAW_SCHEMA}.{table} where document_id = ?", [document_id])
+            if known:
+                con.execute(
+                    f"delete from {RAW_SCHEMA}.{table} where document_id = ?", [document_id]
+                )
             _insert_rows(con, table, columns, rows[table], document_id)
         version = _record_version(con, result.document.file_name, document_id, loaded_at)
         con.execute("commit")
@@ -148,17 +157,14 @@ def _record_version(
     con: duckdb.DuckDBPyConnection, file_name: str, document_id: str, loaded_at: dt.datetime
 ) -> int:
     """Return the version of this content under this file name, numbering it if new."""
-    known = con.execute(
-        f"select version from {RAW_SCHEMA}.document_versions"
-        " where file_name = ? and document_id = ?",
-        [file_name, document_id],
-    ).fetchall()
-    if known:
-        return known[0][0]
-    latest = con.execute(
-        f"select coalesce(max(version), 0) from {RAW_SCHEMA}.document_versions where file_name = ?",
-        [file_name],
-    ).fetchall()[0][0]
+    # one query for both: this content's version, if known, and the file's latest version
+    known, latest = con.execute(
+        "select max(version) filter (where document_id = ?), coalesce(max(version), 0)"
+        f" from {RAW_SCHEMA}.document_versions where file_name = ?",
+        [document_id, file_name],
+    ).fetchall()[0]
+    if known is not None:
+        return known
     con.execute(
         f"insert into {RAW_SCHEMA}.document_versions values (?, ?, ?, ?)",
         [file_name, document_id, latest + 1, loaded_at.astimezone(dt.UTC).replace(tzinfo=None)],
