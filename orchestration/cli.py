@@ -9,6 +9,7 @@ and the Dagster home, for tools that load the definitions themselves.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import os
 import sys
 import time
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
 from orchestration import settings
 from orchestration.project import prepare_dbt_project
@@ -87,7 +88,7 @@ def run_pipeline() -> PipelineSummary:
             f"{settings.disclosures_dir()} holds no disclosure files; put the releases there "
             "or point DISCLOSURES_DIR at the folder that holds them."
         )
-    with DagsterInstance.get() as instance:
+    with _open_instance() as instance:
         # One partition per file; this run covers them all in one range.
         sync = sync_partitions(instance, files)
         result = job.execute_in_process(
@@ -115,6 +116,24 @@ def run_pipeline() -> PipelineSummary:
     if summary.success:
         summary.quarantined = _quarantined(summary.warehouse)
     return summary
+
+
+def _open_instance() -> DagsterInstance:
+    """The Dagster instance in ``DAGSTER_HOME``, its storage created under a lock.
+
+    A new instance creates its SQLite tables on first open; two runs started together on a
+    fresh home would both try (alembic: "more than one head"). The second waits here and
+    then finds the tables made.
+    """
+    home = settings.ensure_dagster_home()
+    with (home / ".instance.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = DagsterInstance.get()
+        # open (and, the first time, create) the run and event log storages
+        instance.get_runs(limit=1)
+        instance.get_dynamic_partitions("disclosure_documents")
+        instance.get_latest_materialization_event(AssetKey(["raw", "documents"]))
+    return instance
 
 
 def _quarantined(warehouse: Path) -> dict[str, str]:
