@@ -29,13 +29,14 @@ quarantine_reasons as (
     select
         document_id,
         'quarantined: its facts break '
-        || string_agg(
-            identity_name || ' for ' || period_id || ' (' || segment_id || ', ' || scenario
-            || '): off by ' || cast(cast(difference as decimal(38, 0)) as varchar) || ' yen, '
-            || cast(cast(tolerance as decimal(38, 0)) as varchar)
-            || ' allowed by the printed precision',
-            '; ' order by identity_name, period_id
-        ) as reason
+        || {{ dbt.listagg(
+            measure="identity_name || ' for ' || period_id || ' (' || segment_id || ', '
+            || scenario || '): off by ' || cast(cast(difference as decimal(38, 0)) as varchar)
+            || ' yen, ' || cast(cast(tolerance as decimal(38, 0)) as varchar)
+            || ' allowed by the printed precision'",
+            delimiter_text="'; '",
+            order_by_clause="order by identity_name, period_id"
+        ) }} as reason
     from identity_failures
     group by document_id
 
