@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from dagster import (
     DagsterInstance,
@@ -21,7 +24,12 @@ from dagster import (
     instance_for_test,
 )
 
-from orchestration.locking import BuildDatabaseBusyError, build_database_lock
+from orchestration.locking import (
+    BuildDatabaseBusyError,
+    build_database_lock,
+    connect_with_retry,
+    is_lock_error,
+)
 from orchestration.partitions import (
     DOCUMENT_PARTITIONS,
     RANGE_END_TAG,
@@ -215,3 +223,30 @@ def test_a_writer_that_waits_too_long_says_who_holds_the_database(tmp_path: Path
         build_database_lock(build_db, owner="me", timeout_seconds=0.2, poll_seconds=0.05),
     ):
         pass
+
+
+def test_duckdb_lock_errors_are_retried_until_the_other_writer_lets_go(tmp_path: Path) -> None:
+    database = tmp_path / "busy.duckdb"
+    duckdb.connect(str(database)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+            " time.sleep(1.5); c.close()",
+            str(database),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        # Without retries the file is refused while the other process holds it ...
+        with pytest.raises(duckdb.IOException) as refused:
+            duckdb.connect(str(database))
+        assert is_lock_error(refused.value)
+        # ... with them, the connection is made once it lets go.
+        with connect_with_retry(database, attempts=6, first_wait_seconds=0.25) as con:
+            assert con.execute("select 42").fetchall() == [(42,)]
+    finally:
+        holder.wait(timeout=30)
