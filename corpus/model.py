@@ -203,6 +203,9 @@ def _simulate(company: Company, rng: random.Random, years: int) -> None:
     # (fct_kpis.value.percent_range, +-10000 %) rejects for the whole run: real releases can do
     # that (see docs/benchmarks.md), but a corpus for measuring the pipeline must publish.
     sign = {name: rng.choice((-1, 1)) for name in _SIGNED_FLOWS}
+    # OCI is then positive, so the accumulated other components of equity (a balance that
+    # starts positive) never pass through zero either
+    sign["oci_equity_instruments"] = 1
     for n in range(years * 4):
         level = scale * (1 + growth) ** n * rng.uniform(0.93, 1.07)
         flows: dict[str, int] = {}
@@ -312,7 +315,9 @@ def _simulate(company: Company, rng: random.Random, years: int) -> None:
         need = target - balances["cash"] - known
         repay = -_round(level * rng.uniform(0.005, 0.02), u)
         flows["borrow_repay"] = repay
-        flows["borrow_proceeds"] = max(need - repay, 0)
+        # some borrowing every quarter: a quarter of none next to one of a little is a change
+        # of thousands of percent, too
+        flows["borrow_proceeds"] = max(need - repay, _round(level * 0.02, u))
         flows["cff"] = sum(flows[k] for k in FINANCING_CF)
         flows["net_change"] = flows["cfo"] + flows["cfi"] + flows["cff"] + flows["fx_effect"]
         balances = _next_balances(balances, flows, rng, level, u)
