@@ -8,7 +8,12 @@
     fct_financial_facts leaves its facts out, dim_documents says why, and
     marts.fct_check_failures lists the rows. The singular tests in tests/data_tests/ run the
     same macros on the published marts, where they hold by construction.
+
+    A table, not a view like the rest of the folder: three marts and its own tests read it,
+    and each would recompute every identity over every fact (docs/benchmarks.md).
 #}
+
+{{ config(materialized='table') }}
 
 with
 

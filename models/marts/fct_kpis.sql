@@ -183,7 +183,8 @@ segment_shares as (
 
 ),
 
--- growth against the same line item, segment and period twelve months earlier; the period
+-- growth against the same line item, segment and period twelve months earlier, where both
+-- amounts have the same sign; the period
 -- end is shifted from the day after it so that month ends stay month ends (Feb 29 -> Feb 28)
 growth as (
 
@@ -238,7 +239,9 @@ growth as (
             and currents.period_id = printed.period_id
     where
         currents.unit != 'percent'
-        and priors.value != 0
+        -- growth across a change of sign (a loss to a profit) or from zero is not meaningful
+        -- ("n.m." in an analyst's table): no row rather than a percentage of a near-zero base
+        and sign(currents.value) * sign(priors.value) = 1
 
 ),
 
