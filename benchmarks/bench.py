@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))  # corpus/ and benchmarks/ are read from the check
 from benchmarks import throughput  # noqa: E402
 from benchmarks.accuracy import compare  # noqa: E402
 from corpus import generate_corpus  # noqa: E402
+from reporting.analyses import compile_analyses  # noqa: E402
 
 PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "great-expectations")
 TELEMETRY = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
@@ -384,47 +385,7 @@ def bench_queries(warehouse: Path, work: Path, runs: int) -> dict[str, Timed]:
     does) and time each compiled query on a read-only connection."""
     import duckdb
 
-    # the profile of tests/integration/test_consumers.py's published_profile (tests/ is not
-    # importable from here): the warehouse attached read-only under its own name
-    catalog = warehouse.stem
-    profile = {
-        "disclosure_warehouse": {
-            "target": "published",
-            "outputs": {
-                "published": {
-                    "type": "duckdb",
-                    "path": ":memory:",
-                    "database": catalog,
-                    "attach": [{"path": str(warehouse), "alias": catalog, "read_only": True}],
-                    "threads": 1,
-                }
-            },
-        }
-    }
-    profiles = work / "compile_profile"
-    profiles.mkdir(exist_ok=True)
-    (profiles / "profiles.yml").write_text(json.dumps(profile))
-    target = work / "compile_target"
-    subprocess.run(
-        [
-            str(Path(sys.executable).parent / "dbt"),
-            "compile",
-            "--select",
-            "resource_type:analysis",
-            "--project-dir",
-            str(ROOT),
-            "--profiles-dir",
-            str(profiles),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(work / "compile_logs"),
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, **TELEMETRY),
-        check=True,
-        capture_output=True,
-    )
+    target = compile_analyses(warehouse, work / "compile")
     compiled = target / "compiled" / "disclosure_warehouse" / "analyses"
     timings: dict[str, Timed] = {}
     with duckdb.connect(str(warehouse), read_only=True) as con:

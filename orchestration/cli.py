@@ -1,9 +1,9 @@
 """Command line: ``python -m orchestration.cli run`` builds the warehouse (``make run``).
 
 ``run`` executes the Dagster job in this process against the instance in ``DAGSTER_HOME``, so
-the run, its logs and its asset checks show in the Dagster UI (``make dev``) afterwards.
-``dev`` starts the Dagster UI with the same settings. ``prepare`` only writes the dbt manifest
-and the Dagster home, for tools that load the definitions themselves.
+the run, its logs and its asset checks show in the Dagster UI (``make ui``) afterwards.
+``ui`` (alias ``dev``) starts the Dagster UI and daemon with the same settings. ``prepare``
+only writes the dbt manifest and the Dagster home, for tools that load the definitions.
 """
 
 from __future__ import annotations
@@ -67,7 +67,7 @@ class PipelineSummary:
             lines += [f"    {step}: {message}" for step, message in self.failed_steps.items()]
             lines.append(
                 f"  the warehouse was not updated ({self.warehouse}); "
-                "see the run's logs above or in the Dagster UI (`make dev`)."
+                "see the run's logs above or in the Dagster UI (`make ui`)."
             )
         return "\n".join(lines)
 

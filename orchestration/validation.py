@@ -152,6 +152,9 @@ def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) 
     messages = [f"[{c.check_id}] {f.message}" for c in failed for f in c.failures] + [
         f"[{c.check_id}] could not be evaluated: {c.error}" for c in failed if c.error
     ]
+    listed = [f"- {m}" for m in messages[:MAX_FAILURES_IN_METADATA]]
+    if len(messages) > MAX_FAILURES_IN_METADATA:
+        listed.append(f"- ... and {len(messages) - MAX_FAILURES_IN_METADATA} more")
     return AssetCheckResult(
         check_name=check_name(suite),
         asset_key=checked_asset(suite),
@@ -160,16 +163,7 @@ def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) 
         metadata={
             "expectations": len(checks),
             "failed": MetadataValue.json([c.check_id for c in failed]),
-            "failures": MetadataValue.md(
-                "\n".join(f"- {m}" for m in messages[:MAX_FAILURES_IN_METADATA])
-                + (
-                    f"\n- ... and {len(messages) - MAX_FAILURES_IN_METADATA} more"
-                    if len(messages) > MAX_FAILURES_IN_METADATA
-                    else ""
-                )
-                if messages
-                else "none"
-            ),
+            "failures": MetadataValue.md("\n".join(listed) or "none"),
             "report": MetadataValue.path(str(report_path)),
         },
     )

@@ -31,6 +31,7 @@ from sqlalchemy.pool import NullPool
 
 from orchestration import settings
 from orchestration.publish import PARQUET_GENERATION_PREFIX, export_marts, parquet_dir, publish
+from reporting.analyses import compile_analyses
 
 pytestmark = pytest.mark.integration
 
@@ -106,51 +107,10 @@ def latest_actuals(warehouse: Path) -> list[Row]:
 # ---------------------------------------------------------------- compiled analyses
 
 
-def published_profile(warehouse: Path) -> str:
-    """A dbt profile that attaches ``warehouse`` read-only under the name DuckDB gives the file
-    when it opens it (its stem), so compiled refs run unchanged on the warehouse itself."""
-    catalog = warehouse.stem
-    return json.dumps(
-        {
-            "disclosure_warehouse": {
-                "target": "published",
-                "outputs": {
-                    "published": {
-                        "type": "duckdb",
-                        "path": ":memory:",
-                        "database": catalog,
-                        "attach": [{"path": str(warehouse), "alias": catalog, "read_only": True}],
-                        "threads": 1,
-                    }
-                },
-            }
-        }
-    )
-
-
 @pytest.fixture(scope="module")
 def dbt_compiled(shared_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``dbt compile`` of the analyses against the published warehouse; its target folder."""
-    work = tmp_path_factory.mktemp("dbt_compile")
-    (work / "profiles.yml").write_text(published_profile(shared_warehouse), encoding="utf-8")
-    run_dbt(
-        [
-            "compile",
-            "--select",
-            "resource_type:analysis",
-            "--project-dir",
-            str(ROOT),
-            "--profiles-dir",
-            str(work),
-            "--target-path",
-            str(work / "target"),
-            "--log-path",
-            str(work / "logs"),
-        ],
-        cwd=ROOT,
-        env=dbt_environment(),
-    )
-    return work / "target"
+    return compile_analyses(shared_warehouse, tmp_path_factory.mktemp("dbt_compile"))
 
 
 @pytest.fixture(scope="module")
