@@ -34,18 +34,24 @@ from dagster import (
     in_process_executor,
     multi_asset,
 )
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+from dagster_dbt import (
+    DagsterDbtTranslator,
+    DagsterDbtTranslatorSettings,
+    DbtCliResource,
+    dbt_assets,
+)
 
-from extraction import PARSER_VERSION, DocumentStatus, extract_file
+from extraction import PARSER_VERSION, DocumentStatus, ExtractionResult
 from extraction.schema import RAW_TABLES
 from orchestration import raw_store, settings
+from orchestration.extract import extract_many
 from orchestration.locking import (
     WRITER_TAG,
     BuildDatabaseLockResource,
     connect_with_retry,
     is_lock_error,
 )
-from orchestration.partitions import DOCUMENT_PARTITIONS
+from orchestration.partitions import DOCUMENT_PARTITIONS, RANGE_END_TAG, RANGE_START_TAG
 from orchestration.project import DBT_PROJECT
 from orchestration.publish import parquet_dir, publish
 from orchestration.validation import (
@@ -59,6 +65,8 @@ DBT_PROJECT.prepare_if_dev()
 
 RAW_TABLE_NAMES = [*RAW_TABLES, "document_versions"]
 DOCUMENTS_KEY = AssetKey(["raw", "documents"])
+# Documents written to the raw tables per transaction.
+UPSERT_BATCH = 100
 PUBLISHED_KEY = AssetKey(["warehouse", "disclosures"])
 
 
@@ -96,21 +104,26 @@ def _change_metadata(context: AssetExecutionContext, key: AssetKey, rows: int) -
     }
 
 
-def _raw_relations() -> dict[AssetKey, str]:
-    return {AssetKey(["raw", table]): f"raw.{table}" for table in RAW_TABLE_NAMES}
+def _raw_relations() -> dict[str, str]:
+    return {table: f"raw.{table}" for table in RAW_TABLE_NAMES}
+
+
+def _raw_row_counts(con: Any) -> dict[str, int]:
+    counts = _row_counts(con, {AssetKey(["raw", t]): r for t, r in _raw_relations().items()})
+    return {key.path[-1]: rows for key, rows in counts.items()}
 
 
 @multi_asset(
     name="extract_disclosures",
     specs=[
         AssetSpec(
-            ["raw", table],
+            DOCUMENTS_KEY,
             group_name="raw",
-            description=f"raw.{table} in the build database, written from the disclosure files "
-            "(one partition per file in DISCLOSURES_DIR).",
+            description="The raw layer of the build database (raw.documents, raw.figures, "
+            "raw.tokens, raw.extraction_issues, raw.document_versions), written from the "
+            "disclosure files: one partition per file in DISCLOSURES_DIR.",
             kinds={"python", "duckdb"},
         )
-        for table in RAW_TABLE_NAMES
     ],
     partitions_def=DOCUMENT_PARTITIONS,
     # A run over many documents extracts them all in one step, then dbt builds once.
@@ -118,88 +131,118 @@ def _raw_relations() -> dict[AssetKey, str]:
 )
 def extract_disclosures(
     context: AssetExecutionContext, build_db_lock: BuildDatabaseLockResource
-) -> Iterator[MaterializeResult]:
-    """Extract the run's disclosure files and upsert them into the raw tables."""
+) -> MaterializeResult:
+    """Extract the run's disclosure files and upsert them into the raw tables.
+
+    Files are extracted in parallel when there are many (``EXTRACTION_WORKERS``) and written
+    in batches of :data:`UPSERT_BATCH` documents, one transaction each. A run of up to
+    ``PER_DOCUMENT_EVENTS_LIMIT`` files logs a line and records an observation per document;
+    a larger one logs its progress and the failures (``warehouse/disclosures`` lists every
+    document). The materialization's metadata is written once per partition of the run, so
+    it stays small: counts and the failures, not a table of every document.
+    """
     del build_db_lock  # held for the whole run; required so that the run takes it
     source_dir = settings.disclosures_dir()
     names = context.partition_keys
+    per_document = len(names) <= settings.per_document_events_limit()
     loaded_at = dt.datetime.now(dt.UTC)
-    figures = tokens = 0
-    failures: dict[str, str] = {}
-    missing: list[str] = []
+    # A broken link is present: it becomes a failed document, with the reason.
+    paths = [source_dir / name for name in names]
+    present = [path for path in paths if path.exists() or path.is_symlink()]
+    missing = [path.name for path in sorted(set(paths) - set(present))]
+    for name in missing:
+        # The partition outlived its file: say so, never skip in silence.
+        context.log.warning(
+            f"{name}: no longer in {source_dir}; its earlier versions stay in the warehouse. "
+            "The next full run drops the partition."
+        )
+    documents: list[dict[str, Any]] = []
+    batch: list[ExtractionResult] = []
+
+    def write(con: Any) -> None:
+        if not batch:
+            return
+        versions = raw_store.upsert_results(con, batch, PARSER_VERSION, loaded_at)
+        for result, version in zip(batch, versions, strict=True):
+            documents.append(_document_summary(result, version))
+            if per_document:
+                _log_document(context, documents[-1], len(documents), len(present))
+            elif documents[-1]["extraction_status"] != DocumentStatus.EXTRACTED:
+                context.log.warning(_document_line(documents[-1], len(documents), len(present)))
+        if not per_document:
+            context.log.info(f"extracted and loaded {len(documents)} of {len(present)} files")
+        batch.clear()
 
     # The connection closes before dbt starts: DuckDB allows one writer per file.
     with raw_store.open_store(settings.build_db_path()) as con:
-        before = _row_counts(con, _raw_relations())
-        for number, name in enumerate(names, start=1):
-            path = source_dir / name
-            if not path.exists() and not path.is_symlink():
-                # The partition outlived its file: say so, never skip in silence.
-                missing.append(name)
-                context.log.warning(
-                    f"[{number}/{len(names)}] {name}: no longer in {source_dir}; its earlier "
-                    "versions stay in the warehouse. The next full run drops the partition."
-                )
-                continue
-            try:
-                result = extract_file(path)
-            except Exception as exc:
-                # Bad input should come back as a failed document; an exception is a parser bug.
-                raise RuntimeError(
-                    f"{path}: the extractor crashed on this file ({exc!r}). Bad input should "
-                    "yield a failed document, so this is a bug in extraction/; reproduce it "
-                    f"with extraction.extract_file(Path({str(path)!r}))."
-                ) from exc
-            version = raw_store.upsert_result(con, result, PARSER_VERSION, loaded_at)
-            document = result.document
-            figures += len(result.figures)
-            tokens += len(result.tokens)
-            if document.status != DocumentStatus.EXTRACTED:
-                # failed documents and partial (truncated) ones, each with the reason
-                failures[name] = f"{document.status}: {document.error_message or 'no reason'}"
-            ledger = Counter(str(token.status) for token in result.tokens)
-            context.log.info(
-                f"[{number}/{len(names)}] {name}: {document.status}, version {version}, "
-                f"{len(result.figures)} figures, {len(result.tokens)} tokens"
-                + (f" ({document.error_message})" if document.error_message else "")
-            )
-            # Per document, on its partition: what the UI shows for this release.
-            context.log_event(
-                AssetObservation(
-                    asset_key=DOCUMENTS_KEY,
-                    partition=name,
-                    metadata={
-                        "document_id": document.document_id,
-                        "version": version,
-                        "extraction_status": str(document.status),
-                        "error": document.error_message or "",
-                        "figures": len(result.figures),
-                        **{f"tokens_{status}": n for status, n in sorted(ledger.items())},
-                        "company": document.company_name or "",
-                        "parser_version": PARSER_VERSION,
-                    },
-                )
-            )
-        after = _row_counts(con, _raw_relations())
+        before = _raw_row_counts(con)
+        for result in extract_many(present, settings.extraction_workers()):
+            batch.append(result)
+            if len(batch) == UPSERT_BATCH:
+                write(con)
+        write(con)
+        after = _raw_row_counts(con)
 
-    for key in _raw_relations():
-        metadata: dict[str, Any] = {
-            "dagster/row_count": after[key],
-            "rows_before": before.get(key, 0),
-            "rows_added": after[key] - before.get(key, 0),
+    failures = {
+        d["file_name"]: f"{d['extraction_status']}: {d['error'] or 'no reason'}"
+        for d in documents
+        if d["extraction_status"] != DocumentStatus.EXTRACTED
+    }
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": after["documents"],
+            **{f"rows_{table}": rows for table, rows in after.items()},
+            **{f"rows_added_{table}": rows - before.get(table, 0) for table, rows in after.items()},
+            "documents": len(documents),
+            "figures": sum(d["figures"] for d in documents),
+            "tokens": sum(d["tokens"] for d in documents),
+            "failed_documents": len(failures),
+            "failures": MetadataValue.json(failures),
+            "missing_files": MetadataValue.json(missing),
+            "source_dir": MetadataValue.path(str(source_dir)),
+            "parser_version": PARSER_VERSION,
         }
-        if key == DOCUMENTS_KEY:
-            metadata |= {
-                "documents": len(names) - len(missing),
-                "figures": figures,
-                "tokens": tokens,
-                "failed_documents": len(failures),
-                "failures": MetadataValue.json(failures),
-                "missing_files": MetadataValue.json(missing),
-                "source_dir": MetadataValue.path(str(source_dir)),
-                "parser_version": PARSER_VERSION,
-            }
-        yield MaterializeResult(asset_key=key, metadata=metadata)
+    )
+
+
+def _document_summary(result: ExtractionResult, version: int) -> dict[str, Any]:
+    """What the UI shows for one extracted release."""
+    document = result.document
+    ledger = Counter(str(token.status) for token in result.tokens)
+    return {
+        "file_name": document.file_name,
+        "document_id": document.document_id,
+        "version": version,
+        "extraction_status": str(document.status),
+        "error": document.error_message or "",
+        "figures": len(result.figures),
+        "tokens": len(result.tokens),
+        **{f"tokens_{status}": n for status, n in sorted(ledger.items())},
+        "company": document.company_name or "",
+        "parser_version": PARSER_VERSION,
+    }
+
+
+def _document_line(summary: Mapping[str, Any], number: int, total: int) -> str:
+    return (
+        f"[{number}/{total}] {summary['file_name']}: {summary['extraction_status']}, "
+        f"version {summary['version']}, {summary['figures']} figures, {summary['tokens']} tokens"
+        + (f" ({summary['error']})" if summary["error"] else "")
+    )
+
+
+def _log_document(
+    context: AssetExecutionContext, summary: Mapping[str, Any], number: int, total: int
+) -> None:
+    """A log line and an observation on the document's partition (its page in the UI)."""
+    context.log.info(_document_line(summary, number, total))
+    context.log_event(
+        AssetObservation(
+            asset_key=DOCUMENTS_KEY,
+            partition=summary["file_name"],
+            metadata={k: v for k, v in summary.items() if k not in ("file_name", "tokens")},
+        )
+    )
 
 
 class DisclosureDbtTranslator(DagsterDbtTranslator):
@@ -220,7 +263,10 @@ class DisclosureDbtTranslator(DagsterDbtTranslator):
 @dbt_assets(
     manifest=DBT_PROJECT.manifest_path,
     project=DBT_PROJECT,
-    dagster_dbt_translator=DisclosureDbtTranslator(),
+    # Every raw table is a source mapped to the one extraction asset raw/documents.
+    dagster_dbt_translator=DisclosureDbtTranslator(
+        settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True)
+    ),
 )
 def dbt_models(
     context: AssetExecutionContext,
@@ -292,8 +338,11 @@ def published_warehouse(
             "where d.is_latest_version group by all order by d.file_name"
         ).fetchall()
     statuses = Counter(status for _, _, status, _, _ in documents)
-    # Per document, on its partition: the validation outcome and whether it was published.
-    partitions = set(context.instance.get_dynamic_partitions(DOCUMENT_PARTITIONS.name or ""))
+    # Per document of this run, on its partition: the validation outcome and whether it was
+    # published (a large run has them in the table below instead: see extract_disclosures).
+    partitions = set(_run_partition_keys(context))
+    if len(partitions) > settings.per_document_events_limit():
+        partitions = set()
     for file_name, document_id, status, reason, fact_count in documents:
         if file_name in partitions:
             context.log_event(
@@ -329,6 +378,20 @@ def published_warehouse(
             "validation_stamp": MetadataValue.path(str(report_dir / STAMP_NAME)),
         }
     )
+
+
+def _run_partition_keys(context: AssetExecutionContext) -> list[str]:
+    """The document partitions the run covers (one, a range, or none), read from its tags."""
+    tags = context.run.tags
+    if "dagster/partition" in tags:
+        return [tags["dagster/partition"]]
+    start, end = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
+    if start is None or end is None:
+        return []
+    keys = context.instance.get_dynamic_partitions(DOCUMENT_PARTITIONS.name or "")
+    if start not in keys or end not in keys:
+        return []
+    return keys[keys.index(start) : keys.index(end) + 1]
 
 
 # In-process: the steps run one after another anyway, on two cores the multiprocess executor

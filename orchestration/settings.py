@@ -87,6 +87,35 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
+def extraction_workers() -> int:
+    """Processes that extract releases at once (``EXTRACTION_WORKERS``; default: every core)."""
+    value = os.environ.get("EXTRACTION_WORKERS") or str(os.cpu_count() or 1)
+    try:
+        workers = int(value)
+    except ValueError:
+        workers = 0
+    if workers < 1:
+        raise ValueError(
+            f"EXTRACTION_WORKERS={value!r}: expected a whole number of processes, 1 or more."
+        )
+    return workers
+
+
+def per_document_events_limit() -> int:
+    """Runs of up to this many releases record each release's outcome as a Dagster event.
+
+    Each event is a write to the instance's storage (about 15 ms on the default SQLite); a
+    run over more releases records them in one table on its materializations instead.
+    ``PER_DOCUMENT_EVENTS_LIMIT`` overrides the default of 100.
+    """
+    value = os.environ.get("PER_DOCUMENT_EVENTS_LIMIT") or "100"
+    if not value.isdigit():
+        raise ValueError(
+            f"PER_DOCUMENT_EVENTS_LIMIT={value!r}: expected a whole number, 0 or more."
+        )
+    return int(value)
+
+
 def dagster_home() -> Path:
     """Dagster's instance folder (``DAGSTER_HOME``), holding run history for the UI."""
     return _path_from_env("DAGSTER_HOME", ".dagster_home")

@@ -162,13 +162,8 @@ value_pairs as (
         -- sentences print amounts without sign ("loss of JPY372 million"); a candidate of
         -- the same sign is the likelier one
         sign(matchable.value) = sign(worded.value) as sign_agrees,
-        -- and one printed under the same words ("total assets", not the equal "total
-        -- liabilities and equity")
-        len(
-            list_intersect(
-                string_split(worded.item_key, ' '), string_split(matchable.item_key, ' ')
-            )
-        ) as shared_words,
+        worded.item_key,
+        matchable.item_key as matched_item_key,
         {{ round_to_decimals('abs(matchable.value)', 'worded.decimals') }} as rounded_value,
         abs(worded.value) as printed_value
     from worded
@@ -196,7 +191,11 @@ value_candidates as (
         line_item_id,
         segment_id,
         bool_or(sign_agrees) as sign_agrees,
-        max(shared_words) as shared_words,
+        -- and one printed under the same words ("total assets", not the equal "total
+        -- liabilities and equity"); counted here, on the pairs that match, not on them all
+        max(
+            len(list_intersect(string_split(item_key, ' '), string_split(matched_item_key, ' ')))
+        ) as shared_words,
         count(*) as printings
     from value_pairs
     where rounded_value = printed_value

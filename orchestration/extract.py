@@ -1,0 +1,51 @@
+"""Extract many disclosure files: in a pool of processes when there are enough to pay for it.
+
+Extraction is pure Python and CPU-bound, so threads would not help; each worker process
+extracts whole files and sends the results back in the files' order. A few files are
+extracted in this process: starting workers costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from extraction import ExtractionResult, extract_file
+
+# Below this many files a pool costs more (starting the workers, sending results back)
+# than it saves.
+POOL_THRESHOLD = 32
+# Files handed to a worker at a time: large enough to amortize the messages, small enough
+# that the workers finish together.
+CHUNK_SIZE = 8
+
+
+class ExtractorCrashError(RuntimeError):
+    """The extractor raised instead of returning a failed document: a bug in extraction/."""
+
+
+def extract_one(path: Path) -> ExtractionResult:
+    """Extract one file; a crash becomes an error that names the file and how to reproduce it."""
+    try:
+        return extract_file(path)
+    except Exception as exc:
+        # Bad input should come back as a failed document; an exception is a parser bug.
+        raise ExtractorCrashError(
+            f"{path}: the extractor crashed on this file ({exc!r}). Bad input should "
+            "yield a failed document, so this is a bug in extraction/; reproduce it "
+            f"with extraction.extract_file(Path({str(path)!r}))."
+        ) from exc
+
+
+def extract_many(paths: Sequence[Path], workers: int) -> Iterator[ExtractionResult]:
+    """The extraction result of each of ``paths``, in order, using up to ``workers`` processes."""
+    if workers <= 1 or len(paths) < POOL_THRESHOLD:
+        yield from map(extract_one, paths)
+        return
+    # "spawn", not "fork": the caller is a Dagster run with threads and open connections,
+    # which a forked child would inherit half-held.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(extract_one, paths, chunksize=CHUNK_SIZE)

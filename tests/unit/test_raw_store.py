@@ -1,0 +1,117 @@
+"""The raw layer's loader: a batch of documents is the same as the documents one by one."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from extraction import ExtractionResult, extract_bytes
+from extraction.schema import RAW_TABLES
+from orchestration import raw_store
+from orchestration.extract import POOL_THRESHOLD, ExtractorCrashError, extract_many, extract_one
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "disclosures"
+LOADED_AT = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
+
+def fixture_results() -> list[ExtractionResult]:
+    """Three files: two releases, and a copy of the first under another name."""
+    first, second = sorted(p for p in FIXTURES.glob("*.txt"))[:2]
+    return [
+        extract_bytes(first.read_bytes(), first.name),
+        extract_bytes(second.read_bytes(), second.name),
+        extract_bytes(first.read_bytes(), f"copy_of_{first.name}"),
+    ]
+
+
+def contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
+    tables = [*RAW_TABLES, "document_versions"]
+    return {t: sorted(con.execute(f"select * from raw.{t}").fetchall(), key=repr) for t in tables}
+
+
+def test_a_batch_writes_what_one_by_one_writes(tmp_path: Path) -> None:
+    results = fixture_results()
+    with raw_store.open_store(tmp_path / "one.duckdb") as con:
+        one_by_one = [raw_store.upsert_result(con, r, "v", LOADED_AT) for r in results]
+        expected = contents(con)
+    with raw_store.open_store(tmp_path / "batch.duckdb") as con:
+        batched = raw_store.upsert_results(con, results, "v", LOADED_AT)
+        assert contents(con) == expected
+        # loading the same batch again changes nothing: same rows, same versions
+        assert raw_store.upsert_results(con, results, "v", LOADED_AT) == batched
+        assert contents(con) == expected
+    assert batched == one_by_one == [1, 1, 1]
+    # the copy shares the first file's content: one document, under the last file's name
+    names = {row[1] for row in expected["documents"]}
+    assert len(expected["documents"]) == 2
+    assert f"copy_of_{results[0].document.file_name}" in names
+    assert len(expected["document_versions"]) == 3
+
+
+def test_a_changed_file_becomes_its_next_version(tmp_path: Path) -> None:
+    first, second, _ = fixture_results()
+    edited = extract_bytes(
+        (FIXTURES / second.document.file_name).read_bytes() + b"\n", first.document.file_name
+    )
+    with raw_store.open_store(tmp_path / "build.duckdb") as con:
+        assert raw_store.upsert_results(con, [first], "v", LOADED_AT) == [1]
+        assert raw_store.upsert_results(con, [second, edited], "v", LOADED_AT) == [1, 2]
+        # the first content is still known as version 1 of its name
+        assert raw_store.upsert_results(con, [first], "v", LOADED_AT) == [1]
+
+
+def test_values_are_stored_exactly(tmp_path: Path) -> None:
+    (result, *_) = fixture_results()
+    with raw_store.open_store(tmp_path / "build.duckdb") as con:
+        raw_store.upsert_results(con, [result], "v", LOADED_AT)
+        stored = dict(
+            con.execute(
+                "select figure_id, value from raw.figures where value is not null"
+            ).fetchall()
+        )
+    printed = {f.figure_id: f.value for f in result.figures if f.value is not None}
+    assert stored == printed
+    assert all(isinstance(v, Decimal) for v in stored.values())
+
+
+def test_a_value_the_column_would_round_is_refused_with_its_document(tmp_path: Path) -> None:
+    (result, *_) = fixture_results()
+    figure = dataclasses.replace(result.figures[0], value=Decimal("1.0000001"))
+    result = dataclasses.replace(result, figures=[figure, *result.figures[1:]])
+    with (
+        raw_store.open_store(tmp_path / "build.duckdb") as con,
+        pytest.raises(ValueError, match=result.document.document_id),
+    ):
+        raw_store.upsert_results(con, [result], "v", LOADED_AT)
+
+
+def test_the_pool_returns_what_one_process_returns_in_order(tmp_path: Path) -> None:
+    sources = sorted(FIXTURES.glob("*.txt"))
+    paths = []
+    for number in range(POOL_THRESHOLD):
+        source = sources[number % len(sources)]
+        path = tmp_path / f"{number:03d}_{source.name}"
+        path.write_bytes(source.read_bytes())
+        paths.append(path)
+    pooled = list(extract_many(paths, workers=2))
+    assert [r.document.file_name for r in pooled] == [p.name for p in paths]
+    assert pooled == [extract_one(p) for p in paths]
+
+
+def test_an_extractor_crash_names_the_file_and_how_to_reproduce_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(path: Path) -> ExtractionResult:
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr("orchestration.extract.extract_file", crash)
+    path = tmp_path / "release.txt"
+    path.write_text("anything")
+    with pytest.raises(ExtractorCrashError, match=r"release\.txt: the extractor crashed"):
+        list(extract_many([path], workers=1))
