@@ -65,8 +65,6 @@ DBT_PROJECT.prepare_if_dev()
 
 RAW_TABLE_NAMES = [*RAW_TABLES, "document_versions"]
 DOCUMENTS_KEY = AssetKey(["raw", "documents"])
-# Documents written to the raw tables per transaction.
-UPSERT_BATCH = 100
 PUBLISHED_KEY = AssetKey(["warehouse", "disclosures"])
 
 
@@ -135,7 +133,7 @@ def extract_disclosures(
     """Extract the run's disclosure files and upsert them into the raw tables.
 
     Files are extracted in parallel when there are many (``EXTRACTION_WORKERS``) and written
-    in batches of :data:`UPSERT_BATCH` documents, one transaction each. A run of up to
+    in batches of ``raw_store.UPSERT_BATCH`` documents, one transaction each. A run of up to
     ``PER_DOCUMENT_EVENTS_LIMIT`` files logs a line and records an observation per document;
     a larger one logs its progress and the failures (``warehouse/disclosures`` lists every
     document). The materialization's metadata is written once per partition of the run, so
@@ -178,7 +176,7 @@ def extract_disclosures(
         before = _raw_row_counts(con)
         for result in extract_many(present, settings.extraction_workers()):
             batch.append(result)
-            if len(batch) == UPSERT_BATCH:
+            if len(batch) == raw_store.UPSERT_BATCH:
                 write(con)
         write(con)
         after = _raw_row_counts(con)

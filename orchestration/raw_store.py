@@ -36,6 +36,9 @@ DOCUMENT_VERSIONS_COLUMNS: list[tuple[str, str]] = [
 # This is the widest scale the raw tables use; a value with more digits would be rounded.
 MAX_DECIMAL_SCALE = 6
 
+# Documents per call of upsert_results in a load of many: one transaction each.
+UPSERT_BATCH = 100
+
 
 class RawSchemaMismatchError(RuntimeError):
     """A raw table in the build database has columns other than ``RAW_TABLES`` declares."""
