@@ -5,15 +5,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from extraction.numbers import NUMBER_TOKEN, is_nil, parse_number
 
-_SPACE_RUN = re.compile(r" {2,}|\u3000+")
+# two or more spaces, or ideographic spaces: " {2,}|\u3000+", written so that each
+# alternative opens with a plain character, which lets the engine skip to the next space
+_SPACE_RUN = re.compile(r"  +|\u3000\u3000*")
 _MONEY_CELL = re.compile(r"(?:JPY|\u00a5|US\$|\$)\s?[0-9]", re.IGNORECASE)
 
 
-@dataclass(frozen=True, slots=True)
-class Cell:
+class Cell(NamedTuple):
+    """A cell of a line. Immutable; a named tuple rather than a frozen dataclass because it
+    is made for every cell of every table line, and a frozen dataclass is slow to make."""
+
     text: str
     start: int  # offset of the cell's first character in its line
     end: int
@@ -27,19 +32,18 @@ class Cell:
 class Row:
     line_number: int
     text: str
-    cells: list[Cell]
+    cells: list[Cell]  # not changed once the row is made: what follows is worked out once
+    values: list[Cell] = field(init=False, repr=False, compare=False)  # the cells after the label
+    has_numbers: bool = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # every stage asks these of the same rows again and again
+        self.values = self.cells[1:]
+        self.has_numbers = any(is_value_cell(c.text) for c in self.values)
 
     @property
     def label(self) -> str:
         return self.cells[0].text if self.cells else ""
-
-    @property
-    def values(self) -> list[Cell]:
-        return self.cells[1:]
-
-    @property
-    def has_numbers(self) -> bool:
-        return any(is_value_cell(c.text) for c in self.values)
 
 
 @dataclass(slots=True)
@@ -58,8 +62,10 @@ class Block:
         return self.rows[-1].line_number
 
 
+@lru_cache(maxsize=8192)
 def is_value_cell(text: str) -> bool:
     """A cell that holds a number (possibly damaged), a nil mark or an inline amount."""
+    # asked again for the same cells by block finding, table analysis and classification
     text = text.strip()
     if not text:
         return False
@@ -111,6 +117,8 @@ def _split_cells(line: str) -> tuple[Cell, ...]:
 def _is_tabular(line: str) -> bool:
     if "\t" in line:
         return True
+    if _SPACE_RUN.search(line) is None:
+        return False  # one cell at most: without a run of spaces, nothing splits the line
     cells = split_cells(line)
     if len(cells) < 2:
         return False
@@ -141,8 +149,11 @@ def _is_heading_inside_table(lines: list[str], tabular: list[bool], index: int) 
     return after < len(lines) and tabular[after]
 
 
+_UNIT_LIKE = re.compile(r"\b(?:yen|JPY|millions?|thousands?|%)\b|%", re.IGNORECASE)
+
+
 def _unit_like(text: str) -> bool:
-    return bool(re.search(r"\b(?:yen|JPY|millions?|thousands?|%)\b|%", text, re.IGNORECASE))
+    return bool(_UNIT_LIKE.search(text))
 
 
 def _is_prose_title(text: str) -> bool:

@@ -27,6 +27,7 @@ from extraction.periods import (
     parse_date,
 )
 from extraction.reader import UnreadableDocument, decode
+from extraction.scan import WordAnchored
 from extraction.shares import mark_share_basis
 from extraction.tables import DocContext, Layout, analyse, borrow_header, classify, figures_of
 
@@ -53,6 +54,8 @@ _REVISED_FORECASTS = re.compile(
     r"|\b(?:upward|downward) revision of\b",
     re.I,
 )
+# searched over the whole text: only where its first words are
+_REVISED_FORECASTS_AT = WordAnchored(_REVISED_FORECASTS, ("change", "upward", "downward"))
 _TITLE = re.compile(r"\b(?:results?|earnings|announces?|financial statements|tanshin)\b", re.I)
 
 
@@ -110,7 +113,7 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
         published_on=document.published_on,
         period=document.period,
         original_forecast_announced_on=original_forecast_date(decoded.text),
-        forecasts_revised=bool(_REVISED_FORECASTS.search(decoded.text)),
+        forecasts_revised=_REVISED_FORECASTS_AT.search(decoded.text) is not None,
     )
 
     blocks, table_lines = find_blocks(lines)

@@ -30,10 +30,15 @@ def normalise_label(label: str) -> str:
     return _TOTAL_OF.sub("total ", text)
 
 
+_ATTRIBUTABLE_TO = re.compile(r"\s+attributable to$")
+
+
+@lru_cache(maxsize=8192)
 def _closes(row_label: str, group_label: str) -> bool:
+    """Whether a row labelled ``row_label`` is the total closing the group ``group_label``."""
     row = normalise_label(row_label)
     group = normalise_label(group_label)
-    group_base = re.sub(r"\s+attributable to$", "", group)
+    group_base = _ATTRIBUTABLE_TO.sub("", group)
     return row in {"total", f"total {group}", f"total {group_base}", group_base} or (
         row.startswith(("net cash", "net increase", "net decrease"))
         and group.startswith("cash flows")
@@ -41,6 +46,7 @@ def _closes(row_label: str, group_label: str) -> bool:
     )
 
 
+@lru_cache(maxsize=8192)
 def _is_total_like(label: str) -> bool:
     return normalise_label(label).startswith(("total", "subtotal", "net "))
 
@@ -60,19 +66,41 @@ class _Group:
     has_direct_values: bool = False
 
 
-def _sums_to(
-    children: list[list[Decimal | None]], total: list[Decimal | None], tolerance: list[Decimal]
-) -> bool:
-    compared = 0
-    allowance = (len(children) + 1) // 2
-    for col, expected in enumerate(total):
-        parts = [c[col] if col < len(c) else None for c in children]
-        if expected is None or any(p is None for p in parts):
-            continue
-        compared += 1
-        if abs(sum(parts, Decimal(0)) - expected) > tolerance[col] * allowance:
-            return False
-    return compared > 0
+class _ColumnSums:
+    """The column sums of a growing list of child rows, kept up to date as rows are added.
+
+    Adds in the order the rows come, from zero, as ``sum()`` over the list would: the same
+    Decimal results without adding every child again at each new one.
+    """
+
+    __slots__ = ("count", "missing", "sums")
+
+    def __init__(self, width: int) -> None:
+        self.count = 0
+        self.sums: list[Decimal] = [Decimal(0)] * width
+        self.missing = [False] * width  # a child without a value in the column
+
+    def add(self, vector: list[Decimal | None]) -> None:
+        self.count += 1
+        for col in range(len(self.sums)):
+            part = vector[col] if col < len(vector) else None
+            if part is None:
+                self.missing[col] = True
+            elif not self.missing[col]:
+                self.sums[col] = self.sums[col] + part
+
+    def sum_to(self, total: list[Decimal | None], tolerance: list[Decimal]) -> bool:
+        """Whether the children add up to ``total`` in every column where all have values
+        (within half a printed unit per child, for rounding), and there is such a column."""
+        compared = 0
+        allowance = (self.count + 1) // 2
+        for col, expected in enumerate(total):
+            if expected is None or self.missing[col]:
+                continue
+            compared += 1
+            if abs(self.sums[col] - expected) > tolerance[col] * allowance:
+                return False
+        return compared > 0
 
 
 def label_paths(rows: list[HierarchyRow]) -> list[tuple[tuple[str, ...], bool]]:
@@ -87,12 +115,12 @@ def label_paths(rows: list[HierarchyRow]) -> list[tuple[tuple[str, ...], bool]]:
         total = rows[i].vector
         if total is None:
             return i
-        children: list[list[Decimal | None]] = []
+        children = _ColumnSums(len(total))
         j = i + 1
         while j < len(rows) and rows[j].vector is not None and not _is_total_like(rows[j].label):
             end_j = span_of(j)
-            children.append(rows[j].vector or [])
-            if len(children) >= 2 and _sums_to(children, total, rows[i].tolerance):
+            children.add(rows[j].vector or [])
+            if children.count >= 2 and children.sum_to(total, rows[i].tolerance):
                 spans[i] = end_j
                 return end_j
             j = end_j + 1

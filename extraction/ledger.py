@@ -13,34 +13,68 @@ from collections.abc import Callable
 from extraction.blocks import split_cells
 from extraction.models import Figure, Token, TokenStatus
 from extraction.numbers import NUMBER_TOKEN, SUPERSCRIPT_TOKEN
-from extraction.periods import DATE, PERIOD_LABEL
+from extraction.periods import DATE, PERIOD_LABEL, may_hold_date
 
 _Rule = tuple[str, Callable[[str], list[tuple[int, int]]]]
+_SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
+_PERIOD_NAME = re.compile(
+    r"\b(?:[1-4]Q|Q[1-4]|[12]H|H[12])(?:[- ]end)?\b|\bFY\s?[0-9]{2,4}\b", re.I
+)
 
 
-def _spans(pattern: str, flags: int = 0) -> Callable[[str], list[tuple[int, int]]]:
+def _spans(
+    pattern: str, flags: int = 0, needs: Callable[[str], bool] | None = None
+) -> Callable[[str], list[tuple[int, int]]]:
+    """Where ``pattern`` matches in a line. ``needs`` is a cheap test that is False only for
+    a line the pattern cannot match (it lacks a character or word every match holds): the
+    rules' patterns try each place of a line in turn, which is slow on prose lines."""
     compiled = re.compile(pattern, flags)
-    return lambda line: [(m.start(), m.end()) for m in compiled.finditer(line)]
+    if needs is None:
+        return lambda line: [(m.start(), m.end()) for m in compiled.finditer(line)]
+    return lambda line: (
+        [(m.start(), m.end()) for m in compiled.finditer(line)] if needs(line) else []
+    )
 
+
+def _has_any(*keys: str) -> Callable[[str], bool]:
+    """A ``needs`` test: does the line hold one of ``keys``, in any case? The keys are
+    lowercase and avoid the letters i, k and s (which a case-insensitive pattern also
+    matches to non-ASCII letters), so lowercasing the line finds all a pattern can."""
+    return lambda line: any(key in line.lower() for key in keys)
+
+
+# a digit, a dash or space and a digit: in every phone number
+_PHONE_HINT = re.compile(r"[0-9][-\s][0-9]")
+# what the period name patterns need: "1Q", "Q1", "2H", "H2", "9M" or "FY", in any case
+_PERIOD_HINT = re.compile(r"[1-4][QqHh]|[QqHh][1-4]|9M|[Ff][Yy]")
 
 _RULES: list[_Rule] = [
-    ("footnote mark", _spans(SUPERSCRIPT_TOKEN.pattern)),
+    ("footnote mark", _spans(SUPERSCRIPT_TOKEN.pattern, needs=lambda line: not line.isascii())),
     (
         "part of a URL or e-mail address",
-        _spans(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:pdf|html?)\b", re.I),
+        _spans(
+            r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\S+\.(?:pdf|html?)\b",
+            re.I,
+            # this pattern is slow on any line of long words: it backtracks looking for an
+            # "@" or ".pdf" after each one
+            needs=_has_any("://", "www.", "@", ".pdf", ".htm"),
+        ),
     ),
-    ("phone number", _spans(r"(?:\+|\b)[0-9]{1,3}(?:[-\s][0-9]{1,4}){2,3}\b(?=\D|$)")),
-    ("part of a date", lambda line: [(m.start(), m.end()) for m in DATE.finditer(line)]),
+    (
+        "phone number",
+        _spans(
+            r"(?:\+|\b)[0-9]{1,3}(?:[-\s][0-9]{1,4}){2,3}\b(?=\D|$)",
+            needs=lambda line: _PHONE_HINT.search(line) is not None,
+        ),
+    ),
+    ("part of a date", _spans(DATE.pattern, DATE.flags, needs=may_hold_date)),
     (
         "fiscal period name",
         lambda line: (
             [(m.start(), m.end()) for m in PERIOD_LABEL.finditer(line)]
-            + [
-                (m.start(), m.end())
-                for m in re.finditer(
-                    r"\b(?:[1-4]Q|Q[1-4]|[12]H|H[12])(?:[- ]end)?\b|\bFY\s?[0-9]{2,4}\b", line, re.I
-                )
-            ]
+            + [(m.start(), m.end()) for m in _PERIOD_NAME.finditer(line)]
+            if _PERIOD_HINT.search(line)
+            else []
         ),
     ),
     (
@@ -49,15 +83,28 @@ _RULES: list[_Rule] = [
             r"(?:\b(?:TSE|NYSE|NASDAQ|Stock code(?: number)?|Securities code|Code)[^:\n]{0,15}"
             r":\s*[0-9A-Z]{4,5}\b)",
             re.I,
+            needs=lambda line: ":" in line,
         ),
     ),
     (
         "securities code",
-        _spans(r"\(\s*\"[^\"]{1,40}\",\s*[A-Za-z][\w ]{0,25}:\s*[0-9A-Z]{4,5}\s*\)"),
+        _spans(
+            r"\(\s*\"[^\"]{1,40}\",\s*[A-Za-z][\w ]{0,25}:\s*[0-9A-Z]{4,5}\s*\)",
+            needs=lambda line: ":" in line,
+        ),
     ),
-    ("note reference", _spans(r"\(?\bNotes?\s*[0-9]+\)?|\bNote\s*[0-9]+", re.I)),
-    ("accounting standard number", _spans(r"\b(?:IFRS|IAS|ASC|ASBJ)\s*[0-9]+\b")),
-    ("page reference", _spans(r"\bpages?\s+[0-9]+\b", re.I)),
+    (
+        "note reference",
+        _spans(r"\(?\bNotes?\s*[0-9]+\)?|\bNote\s*[0-9]+", re.I, needs=_has_any("note")),
+    ),
+    (
+        "accounting standard number",
+        _spans(
+            r"\b(?:IFRS|IAS|ASC|ASBJ)\s*[0-9]+\b",
+            needs=lambda line: any(k in line for k in ("IFRS", "IAS", "ASC", "ASBJ")),
+        ),
+    ),
+    ("page reference", _spans(r"\bpages?\s+[0-9]+\b", re.I, needs=_has_any("page"))),
     (
         "list or section numbering",
         _spans(
@@ -71,7 +118,14 @@ _RULES: list[_Rule] = [
         "duration or count in prose",
         _spans(r"\b[0-9]+\s+(?:years?|months?|days?|weeks?|hours?|times|market divisions)\b", re.I),
     ),
-    ("threshold in a row label", _spans(r"\b[0-9]+(?:\.[0-9]+)?\s*(?:Gbps|Mbps|GB|TB)\b", re.I)),
+    (
+        "threshold in a row label",
+        _spans(
+            r"\b[0-9]+(?:\.[0-9]+)?\s*(?:Gbps|Mbps|GB|TB)\b",
+            re.I,
+            needs=_has_any("gb", "mb", "tb"),
+        ),
+    ),
 ]
 
 
@@ -85,30 +139,67 @@ def build_ledger(
     by_line: dict[int, list[Figure]] = {}
     for figure in figures:
         by_line.setdefault(figure.line_number, []).append(figure)
+    # One scan of the whole text rather than one per line (most lines hold no token): a
+    # token never spans a line break, and the character before a line's first one, a line
+    # break, is no digit, as the start of a line on its own is none.
+    text = "\n".join(lines)
+    found = list(NUMBER_TOKEN.finditer(text))
+    # superscript digits are not ASCII; a search for each is much faster than the pattern
+    if not text.isascii() and any(digit in text for digit in _SUPERSCRIPT_DIGITS):
+        found += SUPERSCRIPT_TOKEN.finditer(text)
+        found.sort(key=lambda m: m.start())  # the two kinds never overlap
     tokens: list[Token] = []
-    for number, line in enumerate(lines, start=1):
-        found = [(m.start(), m.end(), m.group()) for m in NUMBER_TOKEN.finditer(line)]
-        found += [(m.start(), m.end(), m.group()) for m in SUPERSCRIPT_TOKEN.finditer(line)]
-        if not found:
-            continue
-        found.sort()
-        rule_spans = _LazyRuleSpans(line)  # the ignore rules are scanned only when needed
-        label_end = _label_end(line) if number in table_lines else 0
-        for start, end, text in found:
-            figure = next(
-                (
-                    f
-                    for f in by_line.get(number, [])
-                    if f.char_start <= start < f.char_end or start <= f.char_start < end
-                ),
-                None,
-            )
+    append = tokens.append
+    number = 0  # the line of the token, and where that line starts and ends in the text
+    line_start = 0
+    line_end = -1
+    line = ""
+    line_figures: list[Figure] | tuple[()] = ()
+    rule_spans: _LazyRuleSpans | None = None
+    label_end = -1
+    for match in found:
+        if match.start() > line_end:
+            while match.start() > line_end:  # on to the token's line
+                number += 1
+                line_start = line_end + 1
+                line_end = line_start + len(lines[number - 1])
+            line = lines[number - 1]
+            line_figures = by_line.get(number, ())
+            # the ignore rules and the label's end are worked out only for a token that is
+            # no figure, and once per line
+            rule_spans = None
+        start = match.start() - line_start
+        end = match.end() - line_start
+        figure = None
+        for candidate in line_figures:  # the first figure the token overlaps
+            if (
+                candidate.char_start <= start < candidate.char_end
+                or start <= candidate.char_start < end
+            ):
+                figure = candidate
+                break
+        if figure is None:
+            if rule_spans is None:
+                rule_spans = _LazyRuleSpans(line)
+                label_end = _label_end(line) if number in table_lines else 0
             status, reason, figure_id = _classify(
-                figure, number, start, end, label_end, table_lines, rule_spans
+                None, number, start, end, label_end, table_lines, rule_spans
             )
-            tokens.append(
-                Token(document_id, len(tokens), number, start, end, text, status, reason, figure_id)
+        else:
+            status, reason, figure_id = TokenStatus.FIGURE, None, figure.figure_id
+        append(
+            Token(
+                document_id,
+                len(tokens),
+                number,
+                start,
+                end,
+                match.group(),
+                status,
+                reason,
+                figure_id,
             )
+        )
     return tokens
 
 
@@ -129,6 +220,14 @@ class _LazyRuleSpans:
                 self._spans.append((reason, finder(self._line)))
             yield self._spans[index]
 
+    def first_covering(self, start: int, end: int) -> str | None:
+        """The reason of the first rule with a match that covers ``start:end``, if any."""
+        for reason, spans in self:
+            for a, b in spans:
+                if a <= start and end <= b:
+                    return reason
+        return None
+
 
 def _classify(
     figure: Figure | None,
@@ -142,10 +241,7 @@ def _classify(
     """A token's status, reason and figure: its figure, else the first ignore rule, else why not."""
     if figure is not None:
         return TokenStatus.FIGURE, None, figure.figure_id
-    reason = next(
-        (r for r, spans in rule_spans if any(a <= start and end <= b for a, b in spans)),
-        None,
-    )
+    reason = rule_spans.first_covering(start, end)
     if reason is None and start < label_end:
         reason = "part of a row label"
     if reason is not None:

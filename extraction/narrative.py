@@ -18,6 +18,7 @@ from decimal import Decimal
 from extraction.models import Figure, Measure, Period, SectionKind
 from extraction.numbers import scale_of_word, to_base_units, xbrl_decimals
 from extraction.periods import DATE, FiscalCalendar, find_periods, parse_date
+from extraction.scan import WordAnchored
 from extraction.tables import DocContext
 
 AMOUNT = re.compile(
@@ -162,8 +163,13 @@ class _Amount:
     currency: str | None
 
 
+_DIGIT = re.compile(r"[0-9]")
+
+
 def _amounts(sentence: str, offset: int) -> list[_Amount]:
-    found = []
+    found: list[_Amount] = []
+    if _DIGIT.search(sentence) is None:
+        return found  # every amount has digits; most sentences of prose have none
     for m in AMOUNT.finditer(sentence):
         if m["num"]:
             text, kind, start, end = m["num"], "money", m.start("num"), m.end("num")
@@ -189,8 +195,22 @@ def _amounts(sentence: str, offset: int) -> list[_Amount]:
     return found
 
 
+_WORD = re.compile(r"[A-Za-z][A-Za-z'&-]*")
+_CLAUSE_BREAK = re.compile(r"[,;]|\((?![^()]*\))|\)\s*[,.]?(?=\s*$|\s+[a-z])")
+_SPACES = re.compile(r"\s+")
+_LOSS_OR_GAIN = re.compile(r"(?i)loss|gain")
+_ARTICLE = re.compile(r"(?i)an? ")
+_SENTENCE_SPACE = re.compile(r"(?<=[.;!?\"])\s+(?=[A-Z\"(<*-])|(?<=[a-z0-9)])\s+(?=- [ivx]+\.)")
+_AS_OF_START = re.compile(r"\s*as (?:of|at)\b", re.I)
+_LOSS = re.compile(r"\bloss\b", re.I)
+_LOSS_START = re.compile(r"\bloss", re.I)
+_FLOW = re.compile(r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bnet sales\b", re.I)
+_BALANCE_WORDS = re.compile(r"\bbalance\b|\bas of\b|\bbacklog\b", re.I)
+_PER_SHARE_WORDS = re.compile(r"per[\s\W]*share|dividends?", re.I)
+
+
 def _content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[A-Za-z][A-Za-z'&-]*", text) if w.lower() not in _STOP]
+    return [w for w in _WORD.findall(text) if w.lower() not in _STOP]
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
@@ -206,21 +226,21 @@ def _label_from(segment: str) -> str | None:
     # an opening parenthesis that closes within the segment is part of the subject
     # ("Number of shares issued (inclusive of treasury stock)"); one left open starts a
     # comparative ("... (loss of")
-    parts = re.split(r"[,;]|\((?![^()]*\))|\)\s*[,.]?(?=\s*$|\s+[a-z])", segment)
+    parts = _CLAUSE_BREAK.split(segment)
     candidates = []
     for position, part in enumerate(reversed(parts)):
         if position > 0 and _QUALIFIER_START.match(part):
             continue  # "mainly due to ...", "including ..." qualify; they are not subjects
         cleaned = _TAIL_TRIM.sub("", part.strip(" :\"'(")).strip(" :\"'(")
         cleaned = _LEAD_TRIM.sub("", cleaned).strip(" :\"'(")
-        cleaned = re.sub(r"\s+", " ", cleaned)
-        if len(_content_words(cleaned)) >= 1 and not re.fullmatch(r"(?i)loss|gain", cleaned):
+        cleaned = _SPACES.sub(" ", cleaned)
+        if len(_content_words(cleaned)) >= 1 and not _LOSS_OR_GAIN.fullmatch(cleaned):
             candidates.append(cleaned)
             # "Systems construction, a one-time revenue, was ...": the apposition names a
             # kind, the phrase before it names the subject
-            if not re.match(r"(?i)an? ", cleaned):
+            if not _ARTICLE.match(cleaned):
                 return cleaned
-        elif position == 0 and re.fullmatch(r"(?i)loss|gain", cleaned):
+        elif position == 0 and _LOSS_OR_GAIN.fullmatch(cleaned):
             return None
     return candidates[-1] if candidates else None
 
@@ -228,7 +248,7 @@ def _label_from(segment: str) -> str | None:
 def _sentences(text: str) -> list[tuple[int, str]]:
     result = []
     start = 0
-    for m in re.finditer(r"(?<=[.;!?\"])\s+(?=[A-Z\"(<*-])|(?<=[a-z0-9)])\s+(?=- [ivx]+\.)", text):
+    for m in _SENTENCE_SPACE.finditer(text):
         result.append((start, text[start : m.start()]))
         start = m.end()
     result.append((start, text[start:]))
@@ -266,7 +286,7 @@ def narrative_figures(lines: list[str], line_numbers: list[int], ctx: DocContext
 def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) -> list[Figure]:
     figures: list[Figure] = []
     # a paragraph that opens "As of September 30, 2021," speaks of balances throughout
-    paragraph_instant = bool(re.match(r"\s*as (?:of|at)\b", line, re.I))
+    paragraph_instant = bool(_AS_OF_START.match(line))
     for offset, sentence in _sentences(line):
         amounts = _amounts(sentence, offset)
         if not amounts:
@@ -327,8 +347,8 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                 label = previous.item_label if previous else heading
                 if (
                     previous is not None
-                    and re.search(r"\bloss\b", segment, re.I)
-                    and not re.search(r"\bloss", previous.item_label, re.I)
+                    and _LOSS.search(segment)
+                    and not _LOSS_START.search(previous.item_label)
                 ):
                     sign = -1
                     flags.append("sign_from_wording")
@@ -424,14 +444,8 @@ def _sentence_period(
     doc = ctx.period
     if doc is None:
         return None
-    flow = re.search(
-        r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bnet sales\b",
-        sentence,
-        re.I,
-    )
-    if re.search(r"\bbalance\b|\bas of\b|\bbacklog\b", sentence, re.I) or (
-        paragraph_instant and not flow
-    ):
+    flow = _FLOW.search(sentence)
+    if _BALANCE_WORDS.search(sentence) or (paragraph_instant and not flow):
         if ctx.calendar:
             return ctx.calendar.describe(None, doc.end)
         return Period(end=doc.end, start=None, label=None, fiscal_year=doc.fiscal_year)
@@ -443,19 +457,27 @@ def _unit(amount: _Amount, label: str, sentence: str) -> tuple[str, int]:
         return "percent", 0
     if amount.kind == "shares":
         return "shares", 0
-    if amount.scale == 0 and re.search(r"per[\s\W]*share|dividends?", label + " " + sentence, re.I):
+    if amount.scale == 0 and _PER_SHARE_WORDS.search(label + " " + sentence):
         return "JPY/share", 0
     return ("USD" if amount.currency == "US$" else "JPY"), amount.scale
 
 
+_SENTENCE_BREAK = re.compile(r"(?<=\.)\s+")
+_REVISION = re.compile(r"\brevis", re.I)
+_REVISION_AT = WordAnchored(_REVISION, ("revis",))
+_FIRST_ANNOUNCED = re.compile(
+    r"(?:targets?|forecasts?)[^.]{0,120}?(?:announced|disclosed)\s+on\s+", re.I
+)
+
+
 def original_forecast_date(text: str) -> dt.date | None:
     """When the forecasts a release revises were first announced ("... announced on May 12")."""
-    for sentence in re.split(r"(?<=\.)\s+", text):
-        if not re.search(r"\brevis", sentence, re.I):
+    if _REVISION_AT.search(text) is None:
+        return None  # no sentence speaks of a revision
+    for sentence in _SENTENCE_BREAK.split(text):
+        if not _REVISION.search(sentence):
             continue
-        match = re.search(
-            r"(?:targets?|forecasts?)[^.]{0,120}?(?:announced|disclosed)\s+on\s+", sentence, re.I
-        )
+        match = _FIRST_ANNOUNCED.search(sentence)
         if match:
             date = DATE.search(sentence, match.end())
             if date and date.start() - match.end() < 3:

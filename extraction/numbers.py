@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 # Every run of ASCII digits (with thousands separators and a decimal part) is a token
-# of the ledger, and so is a run of superscript digits (footnote marks).
-NUMBER_TOKEN = re.compile(r"(?<![0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?")
+# of the ledger, and so is a run of superscript digits (footnote marks). A token starts at a
+# digit not preceded by one: the pattern opens with the digit and only then looks behind
+# ("not two digits in a row"), so the regex engine can skip ahead to the next digit instead
+# of trying the look-behind at every character. Same matches as
+# (?<![0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?, several times faster.
+NUMBER_TOKEN = re.compile(r"[0-9](?<![0-9]{2})(?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?")
 SUPERSCRIPT_TOKEN = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 
 NIL_MARKERS = frozenset({"-", "\u2014", "\u2013", "\u2012", "\u2015", "_", "\uff0d", "\u2212"})
@@ -26,9 +30,11 @@ _CELL = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedNumber:
-    """A number as printed: signed value at printed scale, its precision and repairs."""
+class ParsedNumber(NamedTuple):
+    """A number as printed: signed value at printed scale, its precision and repairs.
+
+    Immutable; a named tuple because a frozen dataclass takes several times as long to make
+    and every number cell of a release makes one."""
 
     value: Decimal | None  # None when the cell is cut and cannot be completed
     decimals: int  # digits after the decimal point as printed
@@ -55,32 +61,33 @@ def parse_number(text: str) -> ParsedNumber | None:
     match = _CELL.match(stripped)
     if match is None:
         return None
-    offset = len(text) - len(text.lstrip())
-    flags: list[str] = []
-    negative = bool(match["open"]) or bool(match["neg"])
-    if match["open"] and not match["close"]:
-        flags.append("repaired_paren")
-    if match["close"] and not match["open"]:
+    opening, neg, digits, frac, pct, closing = match.groups()
+    if closing and not opening:
         return None
-    frac = match["frac"] or ""
-    digits = match["digits"].replace(",", "")
+    offset = len(text) - len(text.lstrip())
+    flags: tuple[str, ...] = ()
+    if opening and not closing:
+        flags = ("repaired_paren",)
     value: Decimal | None
     if frac == ".":
-        flags.append("truncated")
+        flags = (*flags, "truncated")
         value = None
         decimals = 0
+        token_end = match.end("digits")
     else:
+        frac = frac or ""
         decimals = len(frac) - 1 if frac else 0
-        value = Decimal(digits + frac)
-        if negative:
+        value = Decimal(digits.replace(",", "") + frac)
+        if opening or neg:
             value = -value
+        token_end = match.end("frac") if frac else match.end("digits")
     return ParsedNumber(
         value=value,
         decimals=decimals,
-        is_percent=bool(match["pct"]),
-        flags=tuple(flags),
+        is_percent=bool(pct),
+        flags=flags,
         token_start=offset + match.start("digits"),
-        token_end=offset + (match.end("frac") if frac and frac != "." else match.end("digits")),
+        token_end=offset + token_end,
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extraction.models import Period
+from extraction.scan import WordAnchored
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -24,13 +25,18 @@ DATE = re.compile(
     rf"|(?P<jy>(?:19|20)[0-9]{{2}})\u5e74(?P<jm>[0-9]{{1,2}})\u6708(?P<jd>[0-9]{{1,2}})\u65e5",
     re.IGNORECASE,
 )
+# Every form of DATE holds a four-digit year: text without one holds no date, which is
+# cheaper to find out than a search for DATE (it tries three alternatives at each place).
+_YEAR_DIGITS = re.compile(r"(?:19|20)[0-9]{2}")
 _NUMBER_WORDS = {"one": 1, "three": 3, "six": 6, "nine": 9, "twelve": 12}
 _MONTHS_ENDED = re.compile(
     r"\b(?P<n>three|six|nine|twelve|3|6|9|12)[- ]months?\s+(?:period\s+)?(?:ended|ending)\s+",
     re.IGNORECASE,
 )
 _YEAR_ENDED = re.compile(r"\b(?:fiscal\s+)?year\s+(?P<tense>ended|ending)\s+", re.IGNORECASE)
+_YEAR_ENDED_AT = WordAnchored(_YEAR_ENDED, ("fiscal", "year"))  # for whole documents
 _FROM_TO = re.compile(r"\bfrom\s+$|\bto\s+$", re.IGNORECASE)
+_FROM_DATE_TO = re.compile(rf"\bfrom\s+({DATE.pattern})\s+(?:to|through)\s+", re.IGNORECASE)
 PERIOD_LABEL = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<q>[1-4])Q|Q(?P<q2>[1-4])|(?P<h>[12])H|H(?P<h2>[12])|(?P<m9>9)M"
     r"|(?P<fy>FY))\s?'?(?P<yy>(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9])"
@@ -48,6 +54,11 @@ def parse_date(match: re.Match[str]) -> dt.date | None:
         return dt.date(int(match["jy"]), int(match["jm"]), int(match["jd"]))
     except ValueError:
         return None
+
+
+def may_hold_date(text: str) -> bool:
+    """False when ``text`` certainly holds no :data:`DATE` (it has no four-digit year)."""
+    return _YEAR_DIGITS.search(text) is not None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -168,14 +179,21 @@ def find_periods(text: str, calendar_: FiscalCalendar | None) -> list[tuple[int,
     instant), and labels such as "1H20", "1Q23", "FY2021" (which need the fiscal calendar).
     """
     # Tables ask about the same headers and labels many times; the answer depends only
-    # on the text and the (immutable) calendar, so it is cached.
-    return list(_find_periods(text, calendar_))
+    # on the text and the (immutable) calendar, so it is cached. The calendar is keyed by
+    # its fields: a tuple hashes and compares in C, the dataclass in Python.
+    key = (
+        None
+        if calendar_ is None
+        else (calendar_.end_month, calendar_.end_day, calendar_.label_basis)
+    )
+    return list(_find_periods(text, key))
 
 
 @lru_cache(maxsize=8192)
 def _find_periods(
-    text: str, calendar_: FiscalCalendar | None
+    text: str, calendar_key: tuple[int, int, str] | None
 ) -> tuple[tuple[int, int, Period], ...]:
+    calendar_ = FiscalCalendar(*calendar_key) if calendar_key is not None else None
     found: list[tuple[int, int, Period]] = []
     taken: list[tuple[int, int]] = []
 
@@ -187,30 +205,42 @@ def _find_periods(
         taken.append((a, b))
 
     describe = calendar_.describe if calendar_ else (lambda s, e: Period(end=e, start=s))
-    for match in _MONTHS_ENDED.finditer(text):
-        dated = _date_after(text, match.end())
-        if dated:
-            months = _NUMBER_WORDS.get(match["n"].lower()) or int(match["n"])
-            add(match.start(), dated[1], describe(duration_ending(dated[0], months), dated[0]))
-    for match in _YEAR_ENDED.finditer(text):
-        if not free(match.start(), match.end()):
-            continue
-        dated = _date_after(text, match.end())
-        if dated:
-            add(match.start(), dated[1], describe(duration_ending(dated[0], 12), dated[0]))
-    for match in re.finditer(rf"\bfrom\s+({DATE.pattern})\s+(?:to|through)\s+", text, re.I):
-        dated = _date_after(text, match.end())
-        start_match = DATE.search(text, match.start())
-        if dated and start_match and free(match.start(), dated[1]):
-            start = parse_date(start_match)
-            if start and start <= dated[0]:
-                add(match.start(), dated[1], describe(start, dated[0]))
-    for match in DATE.finditer(text):
-        if free(match.start(), match.end()):
-            day = parse_date(match)
-            if day:
-                add(match.start(), match.end(), describe(None, day))
-    if calendar_:
+    # The patterns try every place of the text, which is slow on sentences; each is run
+    # only if the text holds a word (any case) or letters that every match of it holds.
+    lowered = text.lower()
+    if may_hold_date(text):  # every phrase but a period label ends in a date
+        if "month" in lowered:
+            for match in _MONTHS_ENDED.finditer(text):
+                dated = _date_after(text, match.end())
+                if dated:
+                    months = _NUMBER_WORDS.get(match["n"].lower()) or int(match["n"])
+                    add(
+                        match.start(),
+                        dated[1],
+                        describe(duration_ending(dated[0], months), dated[0]),
+                    )
+        if "year" in lowered:
+            for match in _YEAR_ENDED.finditer(text):
+                if not free(match.start(), match.end()):
+                    continue
+                dated = _date_after(text, match.end())
+                if dated:
+                    add(match.start(), dated[1], describe(duration_ending(dated[0], 12), dated[0]))
+        if "from" in lowered:
+            for match in _FROM_DATE_TO.finditer(text):
+                dated = _date_after(text, match.end())
+                start_match = DATE.search(text, match.start())
+                if dated and start_match and free(match.start(), dated[1]):
+                    start = parse_date(start_match)
+                    if start and start <= dated[0]:
+                        add(match.start(), dated[1], describe(start, dated[0]))
+        for match in DATE.finditer(text):
+            if free(match.start(), match.end()):
+                day = parse_date(match)
+                if day:
+                    add(match.start(), match.end(), describe(None, day))
+    # a period label (case matters) holds a Q, an H, "9M" or "FY"
+    if calendar_ and any(key in text for key in ("Q", "H", "9M", "FY")):
         for match in PERIOD_LABEL.finditer(text):
             if free(match.start(), match.end()):
                 period = calendar_.period_of_label(match)
@@ -223,7 +253,7 @@ def _find_periods(
 def fiscal_year_end_mentions(text: str) -> list[tuple[dt.date, int]]:
     """Dates that end a fiscal year ("fiscal year ending March 31, 2022"), with offsets."""
     result = []
-    for match in _YEAR_ENDED.finditer(text):
+    for match in _YEAR_ENDED_AT.finditer(text):
         dated = _date_after(text, match.end())
         if dated and dated[1] - match.end() < 40:
             result.append((dated[0], match.start()))

@@ -18,6 +18,7 @@ from fractions import Fraction
 
 from extraction.models import Figure
 from extraction.periods import DATE, FiscalCalendar, find_periods, parse_date
+from extraction.scan import WordAnchored
 
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -29,6 +30,7 @@ _SPLIT = re.compile(
     r"(?:[^.]{0,60}?effective\s+(?:date\s+)?(?:of\s+|on\s+)?)?",
     re.IGNORECASE,
 )
+_SPLIT_AT = WordAnchored(_SPLIT, ("stock", "share"))  # the whole text is searched
 _PER_SHARE_UNITS = {"JPY/share", "shares"}
 
 
@@ -44,7 +46,7 @@ def _number(word: str) -> int | None:
 
 def find_split(text: str) -> StockSplit | None:
     """The stock split the release reports, if any."""
-    for match in _SPLIT.finditer(text):
+    for match in _SPLIT_AT.finditer(text):
         new, old = _number(match["new"]), _number(match["old"])
         if not new or not old or new == old:
             continue

@@ -16,12 +16,13 @@ import datetime as dt
 import difflib
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from extraction.blocks import Block, Cell, Row
+from extraction.blocks import Block, Row
 from extraction.hierarchy import HierarchyRow, label_paths, normalise_label
 from extraction.models import Figure, Issue, Measure, Period, SectionKind
 from extraction.numbers import (
@@ -118,22 +119,38 @@ def _load_kind_rules() -> list[_KindRule]:
 _KIND_RULES = _load_kind_rules()
 
 
+@lru_cache(maxsize=8192)
+def _rules_matching(text: str, where: str) -> frozenset[int]:
+    """Indices of the kind rules for ``where`` ("label", "header" or "caption") whose
+    pattern is in ``text``. Statements repeat their labels and titles from table to table
+    and release to release, so each is tried against the rules once."""
+    return frozenset(
+        index
+        for index, rule in enumerate(_KIND_RULES)
+        if rule.where == where and rule.pattern.search(text)
+    )
+
+
 def classify(layout: Layout, ctx: DocContext) -> SectionKind:
     """Choose the section kind from the table's labels, headers and captions."""
     labels = [normalise_label(r.label) for r in layout.body if r.label]
     headers = [normalise_label(c.header or "") for c in layout.columns if c.header]
     captions = " ".join(layout.captions + [t for _, t in layout.block.trailing_lines])
+    # how many labels (headers) each rule finds
+    label_hits = Counter(i for label in labels for i in _rules_matching(label, "label"))
+    header_hits = Counter(i for h in headers for i in _rules_matching(h, "header"))
+    caption_hits = _rules_matching(captions, "caption")
     scores: dict[str, int] = {}
-    for rule in _KIND_RULES:
+    for index, rule in enumerate(_KIND_RULES):
         if rule.where == "label":
-            hits = sum(1 for label in labels if rule.pattern.search(label))
+            hits = label_hits[index]
             if rule.kind == "revenue_breakdown":
                 hits = hits if hits >= 3 else 0
             score = rule.weight * min(hits, 3)
         elif rule.where == "header":
-            score = rule.weight * min(sum(1 for h in headers if rule.pattern.search(h)), 3)
+            score = rule.weight * min(header_hits[index], 3)
         else:
-            score = rule.weight if rule.pattern.search(captions) else 0
+            score = rule.weight if index in caption_hits else 0
         scores[rule.kind] = scores.get(rule.kind, 0) + score
     if layout.inline:
         has_forecast = _FORECAST_WORD.search(captions) is not None
@@ -144,8 +161,9 @@ def classify(layout: Layout, ctx: DocContext) -> SectionKind:
         )
     has_change_pct = any(c.measure == Measure.CHANGE_PERCENT for c in layout.columns)
     if layout.orientation == "period_rows":
+        marked = _has_forecast_marks(layout)
         rows_forecast = all(
-            _row_is_forecast(r.label, layout, ctx) for r in layout.body if r.has_numbers
+            _row_is_forecast(r.label, layout, ctx, marked) for r in layout.body if r.has_numbers
         )
         if scores.get("dividends", 0) >= 4:
             return SectionKind.DIVIDENDS
@@ -467,16 +485,37 @@ class _Value:
     flags: list[str] = field(default_factory=list)
 
 
-def _split_cell(cell: Cell) -> list[tuple[str, int]]:
-    """Parts of a cell holding several values ("1,506,998 -"), with their offsets."""
-    return [(m.group(), cell.start + m.start()) for m in re.finditer(r"\S+", cell.text)]
+_NON_SPACE = re.compile(r"\S+")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+@lru_cache(maxsize=8192)
+def _cell_entries(text: str) -> tuple[tuple[tuple[str, int, tuple[str, ...]], ...], int]:
+    """The values of a non-empty cell, each with its offset in the cell and its flags, and
+    how many of the empty cells that follow it they stand for.
+
+    A cell can hold several values ("1,506,998 -"; the empty cells after it lost them) or a
+    value with a word cut off the label before it ("ome -"). A pure function of the text,
+    so the repeated cells of a document are split once.
+    """
+    parts = [(m.group(), m.start()) for m in _NON_SPACE.finditer(text)]
+    if len(parts) > 1 and all(parse_number(p) or is_nil(p) for p, _ in parts):
+        return tuple((p, offset, ("cell_split",)) for p, offset in parts), len(parts) - 1
+    if (
+        len(parts) > 1
+        and (parse_number(parts[-1][0]) or is_nil(parts[-1][0]))
+        and all(_WORD.fullmatch(p) for p, _ in parts[:-1])
+    ):
+        # a word cut off the label and glued before the value ("ome -")
+        return ((parts[-1][0], parts[-1][1], ("stray_text_removed",)),), 0
+    return ((text, 0, ()),), 0
 
 
 def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
     """Map a row's cells onto the columns, repairing merged and shifted cells."""
     columns = layout.columns
     n = len(columns)
-    entries: list[tuple[str, int, list[str]] | None] = []  # None: empty cell
+    entries: list[tuple[str, int, tuple[str, ...]] | None] = []  # None: empty cell
     absorb = 0
     for cell in row.values:
         if not cell.text:
@@ -485,20 +524,12 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
                 continue
             entries.append(None)
             continue
-        absorb = 0
-        parts = _split_cell(cell)
-        if len(parts) > 1 and all(parse_number(p) or is_nil(p) for p, _ in parts):
-            entries.extend((p, off, ["cell_split"]) for p, off in parts)
-            absorb = len(parts) - 1
-        elif (
-            len(parts) > 1
-            and (parse_number(parts[-1][0]) or is_nil(parts[-1][0]))
-            and all(re.fullmatch(r"[A-Za-z]+", p) for p, _ in parts[:-1])
-        ):
-            # a word cut off the label and glued before the value ("ome -")
-            entries.append((parts[-1][0], parts[-1][1], ["stray_text_removed"]))
+        found, absorb = _cell_entries(cell.text)
+        if len(found) == 1:  # the usual cell: one value
+            text, offset, flags = found[0]
+            entries.append((text, cell.start + offset, flags))
         else:
-            entries.append((cell.text, cell.start, []))
+            entries.extend((text, cell.start + offset, flags) for text, offset, flags in found)
     while entries and entries[-1] is None:
         entries.pop()
     notes: list[str] = []
@@ -519,14 +550,13 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
         # space-separated layouts lose empty cells; values sit in the rightmost columns
         entries = [None] * (n - len(entries)) + entries
         notes.append("alignment_inferred")
+    note_flags = [f for f in notes if "_" in f]
     values: list[_Value] = []
     for col, entry in zip(columns, entries, strict=False):
         if entry is None:
             continue
         text, offset, flags = entry
-        if is_nil(text):
-            continue
-        parsed = parse_number(text)
+        parsed = parse_number(text)  # None for a nil mark too: no dash parses as a number
         if parsed is None:
             continue
         values.append(
@@ -536,23 +566,43 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
                 text,
                 offset + parsed.token_start,
                 offset + parsed.token_end,
-                [*flags, *parsed.flags, *(f for f in notes if "_" in f)],
+                [*flags, *parsed.flags, *note_flags],
             )
         )
     return values, notes
 
 
-def _row_is_forecast(label: str, layout: Layout, ctx: DocContext) -> bool:
-    marked = [r for r in layout.body if re.search(r"\bforecast|\btarget", r.label, re.I)]
+_FORECAST_MARK = re.compile(r"\bforecast|\btarget", re.I)
+
+
+def _has_forecast_marks(layout: Layout) -> bool:
+    """Whether some row label of the table says "forecast" or "target"."""
+    return any(_FORECAST_MARK.search(r.label) for r in layout.body)
+
+
+def _row_is_forecast(
+    label: str, layout: Layout, ctx: DocContext, marked: bool | None = None
+) -> bool:
+    """Whether a row of a period_rows table is a forecast: marked so where the table marks
+    its forecasts, else a period ending after the release. ``marked`` is
+    :func:`_has_forecast_marks` of the table, if the caller has it already."""
+    if marked is None:
+        marked = _has_forecast_marks(layout)
     if marked:
-        return bool(re.search(r"\bforecast|\btarget", label, re.I))
+        return bool(_FORECAST_MARK.search(label))
     periods = find_periods(label, ctx.calendar)
     return bool(periods and ctx.published_on and periods[-1][2].end > ctx.published_on)
 
 
-def _scenario(period: Period | None, layout: Layout, row_label: str, ctx: DocContext) -> str:
+def _scenario(
+    period: Period | None,
+    layout: Layout,
+    row_label: str,
+    ctx: DocContext,
+    marked: bool | None = None,
+) -> str:
     if layout.orientation == "period_rows":
-        return "forecast" if _row_is_forecast(row_label, layout, ctx) else "actual"
+        return "forecast" if _row_is_forecast(row_label, layout, ctx, marked) else "actual"
     if period is not None and ctx.published_on and period.end > ctx.published_on:
         return "forecast"
     return "actual"
@@ -602,38 +652,50 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
     if layout.orientation == "period_rows":
         paths: list[tuple[tuple[str, ...], bool]] = [((), False)] * len(rows_with_values)
     else:
+        summed = _summed_columns(layout)
         paths = label_paths(
-            [_hierarchy_row(row, values, layout) for row, values in rows_with_values]
+            [_hierarchy_row(row, values, summed) for row, values in rows_with_values]
         )
 
+    orientation = layout.orientation
+    marked = _has_forecast_marks(layout) if orientation == "period_rows" else None
+    member_unit = unit_of_label(caption_text)
+    # what every figure of the table shares
+    title = layout.title
+    kind = layout.kind
+    block_index = layout.block.index
+    document_id = ctx.document_id
     for (row, values), (path, is_total) in zip(rows_with_values, paths, strict=True):
         label, label_flags = repair_label(row.label)
+        row_label = row.label
         row_period, period_flags = (None, [])
-        if layout.orientation != "period_columns":
+        if orientation != "period_columns":
             row_period, period_flags = _row_period(label, layout, ctx)
+        point_in_time = _is_point_in_time(label)
         row_values: list[Figure] = []
         for value in values:
             col = value.column
-            if layout.orientation == "period_rows":
-                item = col.item or (layout.title or label)
-                path_here = (layout.title,) if col.member and layout.title else ()
+            if orientation == "period_rows":
+                item = col.item or (title or label)
+                path_here = (title,) if col.member and title else ()
                 period = row_period
             else:
                 item = label
                 path_here = path
                 period = col.period or row_period
-                if period is not None and not period.is_instant and _POINT_IN_TIME.search(label):
+                if period is not None and not period.is_instant and point_in_time:
                     period = _instant_of(label, period, ctx)
-            unit = unit_of_label(item) or unit_of_label(caption_text if col.member else "")
+            unit = unit_of_label(item) or (member_unit if col.member else None)
             scale_unit = col.unit or layout.table_unit
             if unit is None:
                 if scale_unit is not None:
                     unit = scale_unit
                 elif count_table:
-                    unit = Unit("count", 0)
+                    unit = _COUNT
             flags = [*value.flags, *col.flags, *label_flags, *period_flags]
-            if col.measure in (Measure.CHANGE_PERCENT, Measure.RATIO):
-                unit = Unit("percent", 0)
+            measure = col.measure
+            if measure == Measure.CHANGE_PERCENT or measure == Measure.RATIO:
+                unit = _PERCENT
             elif (
                 unit is not None
                 and unit.unit in ("JPY/share", "Gbps", "count", "shares")
@@ -643,53 +705,56 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                 unit = Unit(unit.unit, 0)  # "Thousands of yen" does not scale EPS
             if unit is None:
                 flags.append("unit_unknown")
-                unit = Unit("unknown", 0)
+                unit = _UNKNOWN
             if period is None:
                 flags.append("period_unknown")
             if is_total:
                 flags.append("total")
             parsed = value.parsed
             assert parsed is not None
-            measure = col.measure
-            scenario = _scenario(period, layout, label, ctx)
-            figures.append(
-                Figure(
-                    document_id=ctx.document_id,
-                    sequence=0,
-                    section_kind=layout.kind,
-                    block_index=layout.block.index,
-                    block_title=layout.title,
-                    row_label=row.label,
-                    item_label=item,
-                    label_path=path_here,
-                    column_header=col.header,
-                    column_index=col.index,
-                    member=col.member,
-                    period=period,
-                    scenario=scenario,
-                    forecast_status="revised"
-                    if scenario == "forecast" and ctx.forecasts_revised
-                    else None,
-                    forecast_announced_on=ctx.published_on if scenario == "forecast" else None,
-                    measure=measure,
-                    unit=unit.unit,
-                    scale=unit.scale,
-                    decimals=xbrl_decimals(parsed.decimals, unit.scale)
-                    if parsed.value is not None
-                    else None,
-                    raw_text=value.raw,
-                    value=to_base_units(parsed.value, unit.scale),
-                    line_number=row.line_number,
-                    char_start=value.start,
-                    char_end=value.end,
-                    flags=tuple(dict.fromkeys(flags)),
-                    # a change column describes the value on its left in the same row
-                    anchor=row_values[-1] if measure != Measure.VALUE and row_values else None,
-                )
+            scenario = _scenario(period, layout, label, ctx, marked)
+            forecast = scenario == "forecast"
+            # positional: a call with the fields by keyword takes several times as long,
+            # and tables hold most of a release's figures
+            figure = Figure(
+                document_id,
+                0,  # sequence
+                kind,  # section_kind
+                block_index,
+                title,  # block_title
+                row_label,
+                item,  # item_label
+                path_here,  # label_path
+                col.header,  # column_header
+                col.index,  # column_index
+                col.member,  # member
+                period,
+                scenario,
+                "revised" if forecast and ctx.forecasts_revised else None,  # forecast_status
+                ctx.published_on if forecast else None,  # forecast_announced_on
+                measure,
+                unit.unit,
+                unit.scale,
+                # decimals
+                xbrl_decimals(parsed.decimals, unit.scale) if parsed.value is not None else None,
+                value.raw,  # raw_text
+                to_base_units(parsed.value, unit.scale),  # value
+                row.line_number,
+                value.start,  # char_start
+                value.end,  # char_end
+                tuple(dict.fromkeys(flags)),  # flags
+                # anchor: a change column describes the value on its left in the same row
+                row_values[-1] if measure != Measure.VALUE and row_values else None,
             )
+            figures.append(figure)
             if measure == Measure.VALUE:
-                row_values.append(figures[-1])
+                row_values.append(figure)
     return figures, issues
+
+
+_PERCENT = Unit("percent", 0)
+_COUNT = Unit("count", 0)
+_UNKNOWN = Unit("unknown", 0)
 
 
 _POINT_IN_TIME = re.compile(
@@ -697,6 +762,12 @@ _POINT_IN_TIME = re.compile(
     r"(?:the\s+)?(?:fiscal\s+)?(?:year|period|quarter|half)\b",
     re.I,
 )
+
+
+@lru_cache(maxsize=8192)
+def _is_point_in_time(label: str) -> bool:
+    """Whether a row label names a balance at a period's edge ("... at end of year")."""
+    return _POINT_IN_TIME.search(label) is not None
 
 
 def _instant_of(label: str, period: Period, ctx: DocContext) -> Period:
@@ -707,26 +778,40 @@ def _instant_of(label: str, period: Period, ctx: DocContext) -> Period:
     return ctx.calendar.describe(None, end) if ctx.calendar else Period(end=end)
 
 
-def _hierarchy_row(row: Row, values: list[_Value], layout: Layout) -> HierarchyRow:
+def _summed_columns(layout: Layout) -> list[Column]:
+    """The columns whose values add up down a statement: amounts and changes, not ratios."""
+    return [
+        col
+        for col in layout.columns
+        if col.measure in (Measure.VALUE, Measure.CHANGE)
+        and not (col.unit and col.unit.unit == "percent")
+    ]
+
+
+@lru_cache(maxsize=64)
+def _one_unit_at(decimals: int) -> Decimal:
+    """One unit of the last printed digit: 1 for whole numbers, 0.1 for one decimal ..."""
+    return Decimal(1).scaleb(-decimals)
+
+
+def _hierarchy_row(row: Row, values: list[_Value], summed: list[Column]) -> HierarchyRow:
+    """A row as the hierarchy sees it: its values in the ``summed`` columns (see
+    :func:`_summed_columns`), a nil mark as zero and an empty cell as None."""
+    label = _repair_label(row.label)[0]
     if not values and not row.has_numbers:
-        return HierarchyRow(repair_label(row.label)[0], None, [])
+        return HierarchyRow(label, None, [])
     vector: list[Decimal | None] = []
     tolerance: list[Decimal] = []
     by_column = {v.column.index: v for v in values}
-    for col in layout.columns:
-        if col.measure not in (Measure.VALUE, Measure.CHANGE) or (
-            col.unit and col.unit.unit == "percent"
-        ):
-            continue
+    for col in summed:
         value = by_column.get(col.index)
-        cell = _cell(row, col.index).strip()
         if value is not None and value.parsed is not None:
             vector.append(value.parsed.value)
-            tolerance.append(Decimal(1).scaleb(-value.parsed.decimals))
+            tolerance.append(_one_unit_at(value.parsed.decimals))
         else:
-            vector.append(Decimal(0) if is_nil(cell) else None)
+            vector.append(Decimal(0) if is_nil(_cell(row, col.index)) else None)
             tolerance.append(Decimal(1))
-    return HierarchyRow(repair_label(row.label)[0], vector, tolerance)
+    return HierarchyRow(label, vector, tolerance)
 
 
 _TRUNCATED_TOTAL = re.compile(r"^(?:otal|tal|al)\s+(?=[a-z])", re.I)
@@ -784,6 +869,14 @@ def _qualifier_unit(texts: list[str]) -> tuple[Unit | None, list[str]]:
     return None, []
 
 
+_MARKER_WORD = re.compile(r"\b(revised|original|previous|initial)\b", re.I)
+_ON_OR_AS_OF = re.compile(r"\s+(?:on|as of)\s+")
+_ANNOUNCED_ON = re.compile(r"\b(?:announced|disclosed|published)\s+on\s+", re.I)
+_HIGHLIGHTS = re.compile(r"highlights?", re.I)
+_PERCENT_CELL = re.compile(r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%")
+_BALANCE_SHEET_WORD = re.compile(r"\bassets\b|\bequity\b", re.I)
+
+
 def _inline_context(
     text: str, ctx: DocContext
 ) -> tuple[Period | None, list[tuple[str | None, dt.date | None]]]:
@@ -791,10 +884,10 @@ def _inline_context(
     periods = [p for _, _, p in find_periods(text, ctx.calendar) if not p.is_instant]
     period = periods[0] if periods else None
     markers: list[tuple[int, str | None, dt.date | None]] = []
-    for match in re.finditer(r"\b(revised|original|previous|initial)\b", text, re.I):
+    for match in _MARKER_WORD.finditer(text):
         word = match.group(1).lower()
         status = "revised" if word == "revised" else "original"
-        dated = re.match(r"\s+(?:on|as of)\s+", text[match.end() :])
+        dated = _ON_OR_AS_OF.match(text, match.end())
         announced = None
         if dated:
             found = find_periods(text[match.end() : match.end() + 40], ctx.calendar)
@@ -802,7 +895,7 @@ def _inline_context(
                 announced = found[0][2].end
         markers.append((match.start(), status, announced))
     if not markers:
-        announced_match = re.search(r"\b(?:announced|disclosed|published)\s+on\s+", text, re.I)
+        announced_match = _ANNOUNCED_ON.search(text)
         if announced_match:
             found = find_periods(text[announced_match.end() :], ctx.calendar)
             if found and found[0][2].is_instant:
@@ -826,7 +919,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
             found_period, found_markers = _inline_context(heading, ctx)
             period = found_period or period
             markers = found_markers
-            if re.search(r"highlights?", heading, re.I):
+            if _HIGHLIGHTS.search(heading):
                 kind = SectionKind.HIGHLIGHTS
             elif _FORECAST_WORD.search(heading):
                 kind = SectionKind.TARGETS
@@ -864,7 +957,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                 direction = _DIRECTION[word]
                 continue
             amount = INLINE_AMOUNT.search(cell.text)
-            pct = re.search(r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)\s*%", cell.text)
+            pct = _PERCENT_CELL.search(cell.text)
             cell_periods = [p for _, _, p in find_periods(cell.text, ctx.calendar)]
             cell_period = cell_periods[-1] if cell_periods else None
             if amount:
@@ -943,7 +1036,7 @@ def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list
                     if (
                         percent_period is not None
                         and not percent_period.is_instant
-                        and re.search(r"\bassets\b|\bequity\b", label, re.I)
+                        and _BALANCE_SHEET_WORD.search(label)
                     ):
                         # a balance-sheet ratio is measured at the period end
                         percent_period = (

@@ -24,6 +24,7 @@ _UNIT_PATTERNS: list[tuple[re.Pattern[str], str]] = [
 _SCALE_POWER = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}
 
 
+@lru_cache(maxsize=8192)
 def unit_of_header(text: str) -> Unit | None:
     """The unit a header or caption cell states: "Thousands of yen", "JPY millions", "%"."""
     stripped = text.strip().strip("()").strip()
@@ -46,19 +47,25 @@ def unit_of_header(text: str) -> Unit | None:
     return None
 
 
+_PER_SHARE_LABEL = re.compile(r"per[\s\W]*share|\(yen\)|dividends? per")
+_BANDWIDTH_LABEL = re.compile(r"\(gbps\)|\bgbps\b.*bandwidth|bandwidth")
+_SHARE_COUNT_LABEL = re.compile(r"\bnumber of (?:shares|treasury)|shares outstanding")
+_COUNT_CAPTION = re.compile(r"\bnumber of\b|\bcontracts?\b|\bsubscri(?:ptions?|bers?)\b", re.I)
+
+
 @lru_cache(maxsize=8192)
 def unit_of_label(label: str) -> Unit | None:
     """A unit the row label itself fixes, overriding the column's (EPS, bandwidth, counts)."""
     lowered = label.lower()
-    if re.search(r"per[\s\W]*share|\(yen\)|dividends? per", lowered):
+    if _PER_SHARE_LABEL.search(lowered):
         return Unit("JPY/share", 0)
-    if re.search(r"\(gbps\)|\bgbps\b.*bandwidth|bandwidth", lowered):
+    if _BANDWIDTH_LABEL.search(lowered):
         return Unit("Gbps", 0)
-    if re.search(r"\bnumber of (?:shares|treasury)|shares outstanding", lowered):
+    if _SHARE_COUNT_LABEL.search(lowered):
         return Unit("shares", 0)
     return None
 
 
 def is_count_caption(text: str) -> bool:
     """Captions of tables that count things (contracts, subscribers) rather than money."""
-    return bool(re.search(r"\bnumber of\b|\bcontracts?\b|\bsubscri(?:ptions?|bers?)\b", text, re.I))
+    return bool(_COUNT_CAPTION.search(text))
