@@ -77,11 +77,13 @@ format: install ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff format .
 	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models tests/data_tests analyses
 
-# Integration modules run in parallel on the two cores, each module on one worker
-# (tests/conftest.py groups them); PYTEST_WORKERS=0 runs everything in this process.
+# Test modules run in parallel on the two cores, each module on one worker (--dist loadfile:
+# a module's pipeline runs are module fixtures; loadgroup's marks do nothing under pytest 9.2
+# with pytest-xdist 3.8). The workers share one build of shared_warehouse (tests/conftest.py).
+# PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 2
 test: lint browser ## lint, then run the whole pytest suite (integration included)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 # Synthetic releases with their truth files (corpus/), for benchmarks/accuracy.py and
 # benchmarks/throughput.py. N releases, SEED for another corpus, CORPUS_DIR for elsewhere.

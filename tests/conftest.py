@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from collections.abc import Iterator
@@ -13,20 +14,6 @@ import pytest
 from orchestration import settings
 
 FIXTURE_DISCLOSURES = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosures"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Keep each integration module on one pytest-xdist worker (``--dist loadgroup``).
-
-    A module's pipeline runs are module-scoped fixtures: split across workers they would run
-    twice. The modules that read the session's ``shared_warehouse`` form one group, so that
-    one worker builds it once for all of them.
-    """
-    for item in items:
-        if "shared_warehouse" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("shared_warehouse"))
-        elif item.get_closest_marker("integration") is not None:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
 
 @contextmanager
@@ -63,20 +50,35 @@ def pipeline_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
 
 
 @pytest.fixture(scope="session")
-def shared_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def shared_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The published warehouse of one pipeline run over the bundled release and the
     hand-written fixtures (another period, another company), shared by the whole session.
 
     Read it only (``duckdb.connect(path, read_only=True)``): every module that reads marts
     shares this one run. A test that changes files or the database needs ``pipeline_workspace``.
+    Under pytest-xdist the workers share it too: the first to need it builds it in the
+    session's common temporary folder while holding a lock; the others wait and reuse it.
     """
     from orchestration.cli import run_pipeline
 
-    workspace = tmp_path_factory.mktemp("shared")
-    shutil.copytree(settings.PROJECT_ROOT / "data" / "disclosures", workspace / "disclosures")
-    for fixture in sorted(FIXTURE_DISCLOSURES.glob("*.txt")):
-        shutil.copy(fixture, workspace / "disclosures" / fixture.name)
-    with workspace_environment(workspace):
-        summary = run_pipeline()
-        assert summary.success, summary.render()
-        return settings.warehouse_path()
+    # pytest-xdist's workers each have their own basetemp below one common folder
+    root = tmp_path_factory.getbasetemp()
+    root = root if worker_id == "master" else root.parent
+    workspace = root / "shared_warehouse"
+    warehouse = workspace / "warehouse" / "disclosures.duckdb"
+    built = workspace / "built"
+    with (root / "shared_warehouse.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            shutil.rmtree(workspace, ignore_errors=True)  # a build that failed half-way
+            shutil.copytree(
+                settings.PROJECT_ROOT / "data" / "disclosures", workspace / "disclosures"
+            )
+            for fixture in sorted(FIXTURE_DISCLOSURES.glob("*.txt")):
+                shutil.copy(fixture, workspace / "disclosures" / fixture.name)
+            with workspace_environment(workspace):
+                summary = run_pipeline()
+                assert summary.success, summary.render()
+                assert settings.warehouse_path() == warehouse
+            built.write_text(summary.run_id, encoding="utf-8")
+    return warehouse
