@@ -3,7 +3,7 @@
 Load with ``dagster dev -m orchestration.definitions`` (``make ui``). The dbt manifest must
 exist first; ``python -m orchestration.cli prepare`` writes it (``dagster dev`` does too).
 
-The graph, left to right: ``raw/*`` (one partition per disclosure file) → dbt's staging,
+The graph, left to right: ``raw/documents`` (one partition per disclosure file) → dbt's staging,
 intermediate and marts models (dbt tests are their asset checks) → the Great Expectations
 suites (asset checks on the marts they validate; blocking ones stop the run) →
 ``warehouse/disclosures``, the published file. One job runs it all; the sensor launches it
@@ -15,7 +15,7 @@ for a new or changed file, the daily schedule for every file.
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from dagster import (
     AssetExecutionContext,
@@ -67,9 +67,11 @@ RAW_TABLE_NAMES = [*RAW_TABLES, "document_versions"]
 DOCUMENTS_KEY = AssetKey(["raw", "documents"])
 PUBLISHED_KEY = AssetKey(["warehouse", "disclosures"])
 
+K = TypeVar("K")  # what _row_counts keys its counts by: asset keys, table names
 
-def _row_counts(con: Any, relations: Mapping[AssetKey, str]) -> dict[AssetKey, int]:
-    """``count(*)`` of each relation (``schema.table``) that exists, by asset key."""
+
+def _row_counts(con: Any, relations: Mapping[K, str]) -> dict[K, int]:
+    """``count(*)`` of each relation (``schema.table``) that exists, under its key."""
     present = {
         f"{schema}.{name}"
         for schema, name in con.execute(
@@ -102,13 +104,9 @@ def _change_metadata(context: AssetExecutionContext, key: AssetKey, rows: int) -
     }
 
 
-def _raw_relations() -> dict[str, str]:
-    return {table: f"raw.{table}" for table in RAW_TABLE_NAMES}
-
-
 def _raw_row_counts(con: Any) -> dict[str, int]:
-    counts = _row_counts(con, {AssetKey(["raw", t]): r for t, r in _raw_relations().items()})
-    return {key.path[-1]: rows for key, rows in counts.items()}
+    """Rows of each raw table, by table name."""
+    return _row_counts(con, {table: f"raw.{table}" for table in RAW_TABLE_NAMES})
 
 
 @multi_asset(
@@ -188,7 +186,10 @@ def extract_disclosures(
     }
     return MaterializeResult(
         metadata={
+            # the same "what changed" as every other asset, on raw.documents
             "dagster/row_count": after["documents"],
+            "rows_before": before.get("documents", 0),
+            "rows_added": after["documents"] - before.get("documents", 0),
             **{f"rows_{table}": rows for table, rows in after.items()},
             **{f"rows_added_{table}": rows - before.get(table, 0) for table, rows in after.items()},
             "documents": len(documents),
@@ -246,8 +247,9 @@ def _log_document(
 class DisclosureDbtTranslator(DagsterDbtTranslator):
     """Groups dbt assets by their folder under ``models/`` (staging, intermediate, marts).
 
-    Asset keys stay dagster-dbt's ``[schema, name]``: the source ``raw.documents`` is the
-    key ``raw/documents`` that :func:`extract_disclosures` produces, so lineage is continuous.
+    Asset keys stay dagster-dbt's ``[schema, name]``; every source ``raw.<table>`` carries the
+    key ``raw/documents`` that :func:`extract_disclosures` produces (``meta.dagster`` in the
+    sources file), so lineage is continuous.
     """
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:

@@ -87,33 +87,28 @@ def dbt_executable() -> str:
     return str(beside) if beside.exists() else "dbt"
 
 
+def _whole_number_from_env(name: str, default: int, minimum: int) -> int:
+    """The whole number in environment variable ``name`` (``default`` if unset or empty)."""
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or int(value) < minimum:
+        raise ValueError(f"{name}={value!r}: expected a whole number, {minimum} or more.")
+    return int(value)
+
+
 def extraction_workers() -> int:
     """Processes that extract releases at once (``EXTRACTION_WORKERS``; default: every core)."""
-    value = os.environ.get("EXTRACTION_WORKERS") or str(os.cpu_count() or 1)
-    try:
-        workers = int(value)
-    except ValueError:
-        workers = 0
-    if workers < 1:
-        raise ValueError(
-            f"EXTRACTION_WORKERS={value!r}: expected a whole number of processes, 1 or more."
-        )
-    return workers
+    return _whole_number_from_env("EXTRACTION_WORKERS", os.cpu_count() or 1, minimum=1)
 
 
 def per_document_events_limit() -> int:
     """Runs of up to this many releases record each release's outcome as a Dagster event.
 
-    Each event is a write to the instance's storage (about 15 ms on the default SQLite); a
-    run over more releases records them in one table on its materializations instead.
+    Each event is a write to the instance's storage (about 15 ms on the default SQLite). A
+    run over more releases logs its progress and failed documents instead, and its
+    ``warehouse/disclosures`` materialization lists every document.
     ``PER_DOCUMENT_EVENTS_LIMIT`` overrides the default of 100.
     """
-    value = os.environ.get("PER_DOCUMENT_EVENTS_LIMIT") or "100"
-    if not value.isdigit():
-        raise ValueError(
-            f"PER_DOCUMENT_EVENTS_LIMIT={value!r}: expected a whole number, 0 or more."
-        )
-    return int(value)
+    return _whole_number_from_env("PER_DOCUMENT_EVENTS_LIMIT", 100, minimum=0)
 
 
 def dagster_home() -> Path:

@@ -49,6 +49,20 @@ def pipeline_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pat
         yield workspace
 
 
+SMALL_RELEASE = FIXTURE_DISCLOSURES / "iij_q1_highlights_only.txt"
+
+
+@pytest.fixture(scope="module")
+def small_release_workspace(pipeline_workspace: Path) -> Path:
+    """``pipeline_workspace`` with one small release (highlights only) in its folder, so
+    that the module's runs stay short."""
+    disclosures = pipeline_workspace / "disclosures"
+    shutil.rmtree(disclosures)
+    disclosures.mkdir()
+    shutil.copy(SMALL_RELEASE, disclosures / SMALL_RELEASE.name)
+    return pipeline_workspace
+
+
 @pytest.fixture(scope="session")
 def shared_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The published warehouse of one pipeline run over the bundled release and the

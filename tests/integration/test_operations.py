@@ -30,18 +30,14 @@ from orchestration import settings
 pytestmark = pytest.mark.integration
 
 FIXTURES = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosures"
-SMALL = FIXTURES / "iij_q1_highlights_only.txt"
+SMALL = FIXTURES / "iij_q1_highlights_only.txt"  # the small_release_workspace fixture's
 ADDED = FIXTURES / "acme_fy2022_full_year.txt"
 
 
 @pytest.fixture(scope="module")
-def workspace(pipeline_workspace: Path) -> Path:
+def workspace(small_release_workspace: Path) -> Path:
     """The module's workspace with one small release in its disclosures folder."""
-    disclosures = pipeline_workspace / "disclosures"
-    shutil.rmtree(disclosures)
-    disclosures.mkdir()
-    shutil.copy(SMALL, disclosures / SMALL.name)
-    return pipeline_workspace
+    return small_release_workspace
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +31,7 @@ from orchestration.project import prepare_dbt_project
 
 pytestmark = pytest.mark.integration
 
+# the one release of the small_release_workspace fixture
 SMALL = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosures" / "iij_q1_highlights_only.txt"
 LOCATION = "orchestration.definitions"
 STARTUP_SECONDS = 180
@@ -54,18 +54,14 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def workspace(pipeline_workspace: Path) -> Path:
+def workspace(small_release_workspace: Path) -> Path:
     """One small release in the folder, and an instance that launches runs directly."""
-    disclosures = pipeline_workspace / "disclosures"
-    shutil.rmtree(disclosures)
-    disclosures.mkdir()
-    shutil.copy(SMALL, disclosures / SMALL.name)
-    home = pipeline_workspace / "dagster_home"
+    home = small_release_workspace / "dagster_home"
     home.mkdir(exist_ok=True)
     (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
     settings.export_environment()
     prepare_dbt_project()
-    return pipeline_workspace
+    return small_release_workspace
 
 
 @pytest.fixture(scope="module")
