@@ -251,13 +251,13 @@ def collect_profile(space: Workspace, run: ProcessRun, keep_dir: Path) -> dict[s
         check=True,
     )
     profile |= json.loads(stats.stdout.strip().splitlines()[-1])
-    # dagster-dbt writes each invocation's artifacts to target/<op>-<run id[:7]>-<uuid>/
-    for folder in sorted((ROOT / "target").glob(f"dbt_models-{run_id[:7]}-*")):
+    # each run's dbt artifacts: dbt_runs/<time>-<run id[:8]>/ beside the build database
+    for folder in sorted(space.build_db.parent.joinpath("dbt_runs").glob(f"*-{run_id[:8]}")):
         results = folder / "run_results.json"
         if results.exists():
             shutil.copyfile(results, keep_dir / "run_results.json")
             profile["dbt"] = dbt_node_timings(results)
-        shutil.rmtree(folder, ignore_errors=True)  # this run's artifacts only
+        shutil.rmtree(folder, ignore_errors=True)  # kept in keep_dir
     return profile
 
 
@@ -315,7 +315,8 @@ def bench_raw_load(releases: list[Path], work: Path) -> tuple[Timed, Timed, list
     with raw_store.open_store(database) as con:
         for first in range(0, len(results), raw_store.UPSERT_BATCH):
             batch = results[first : first + raw_store.UPSERT_BATCH]
-            raw_store.upsert_results(con, batch, PARSER_VERSION, loaded_at)
+            loadable = [raw_store.loadable(result, PARSER_VERSION) for result in batch]
+            raw_store.upsert_results(con, loadable, loaded_at)
     upsert.seconds.append(time.perf_counter() - start)
     upsert.extra["raw_hash"] = raw_tables_hash(database)
     (work / "raw_tables.hash").write_text(upsert.extra["raw_hash"] + "\n")

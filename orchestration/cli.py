@@ -17,13 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dagster import AssetKey, DagsterInstance
-
 from orchestration import settings
-from orchestration.project import prepare_dbt_project
 
 if TYPE_CHECKING:
+    from dagster import DagsterInstance
     from dagster._utils.error import SerializableErrorInfo
+
+# Dagster, dagster-dbt and the definitions are imported where they are used, not here: the
+# extraction pool's worker processes import this module too (multiprocessing re-imports the
+# main module in each), and should not pay seconds of imports they never use.
 
 
 # Dagster's per-event DEBUG lines drown the progress lines; the run keeps them all anyway.
@@ -74,6 +76,8 @@ class PipelineSummary:
 
 def run_pipeline() -> PipelineSummary:
     """Run every asset (extract, dbt build, publish) once, in process, and summarize the run."""
+    from orchestration.project import prepare_dbt_project
+
     started = time.monotonic()
     settings.export_environment()
     prepare_dbt_project()
@@ -125,6 +129,8 @@ def _open_instance() -> DagsterInstance:
     fresh home would both try (alembic: "more than one head"). The second waits here and
     then finds the tables made.
     """
+    from dagster import AssetKey, DagsterInstance
+
     home = settings.ensure_dagster_home()
     with (home / ".instance.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -166,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("dev", help="the same as ui")
     commands.add_parser("prepare", help="write the dbt manifest and the Dagster home")
     args = parser.parse_args(argv)
+    from orchestration.project import prepare_dbt_project
 
     if args.command == "prepare":
         prepare_dbt_project()

@@ -34,14 +34,9 @@ from dagster import (
     in_process_executor,
     multi_asset,
 )
-from dagster_dbt import (
-    DagsterDbtTranslator,
-    DagsterDbtTranslatorSettings,
-    DbtCliResource,
-    dbt_assets,
-)
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
-from extraction import PARSER_VERSION, DocumentStatus, ExtractionResult
+from extraction import PARSER_VERSION, DocumentStatus
 from extraction.schema import RAW_TABLES
 from orchestration import raw_store, settings
 from orchestration.extract import extract_many
@@ -52,7 +47,7 @@ from orchestration.locking import (
     is_lock_error,
 )
 from orchestration.partitions import DOCUMENT_PARTITIONS, RANGE_END_TAG, RANGE_START_TAG
-from orchestration.project import DBT_PROJECT
+from orchestration.project import DBT_PROJECT, DbtCli, dbt_run_target, keep_dbt_run
 from orchestration.publish import parquet_dir, publish
 from orchestration.validation import (
     CHECKED_ASSETS,
@@ -153,12 +148,12 @@ def extract_disclosures(
             "The next full run drops the partition."
         )
     documents: list[dict[str, Any]] = []
-    batch: list[ExtractionResult] = []
+    batch: list[raw_store.LoadableResult] = []
 
     def write(con: Any) -> None:
         if not batch:
             return
-        versions = raw_store.upsert_results(con, batch, PARSER_VERSION, loaded_at)
+        versions = raw_store.upsert_results(con, batch, loaded_at)
         for result, version in zip(batch, versions, strict=True):
             documents.append(_document_summary(result, version))
             if per_document:
@@ -172,7 +167,7 @@ def extract_disclosures(
     # The connection closes before dbt starts: DuckDB allows one writer per file.
     with raw_store.open_store(settings.build_db_path()) as con:
         before = _raw_row_counts(con)
-        for result in extract_many(present, settings.extraction_workers()):
+        for result in extract_many(present, settings.extraction_workers(), PARSER_VERSION):
             batch.append(result)
             if len(batch) == raw_store.UPSERT_BATCH:
                 write(con)
@@ -204,19 +199,18 @@ def extract_disclosures(
     )
 
 
-def _document_summary(result: ExtractionResult, version: int) -> dict[str, Any]:
+def _document_summary(result: raw_store.LoadableResult, version: int) -> dict[str, Any]:
     """What the UI shows for one extracted release."""
     document = result.document
-    ledger = Counter(str(token.status) for token in result.tokens)
     return {
         "file_name": document.file_name,
         "document_id": document.document_id,
         "version": version,
         "extraction_status": str(document.status),
         "error": document.error_message or "",
-        "figures": len(result.figures),
-        "tokens": len(result.tokens),
-        **{f"tokens_{status}": n for status, n in sorted(ledger.items())},
+        "figures": result.figures,
+        "tokens": result.tokens,
+        **{f"tokens_{status}": n for status, n in sorted(result.token_statuses.items())},
         "company": document.company_name or "",
         "parser_version": PARSER_VERSION,
     }
@@ -270,7 +264,7 @@ class DisclosureDbtTranslator(DagsterDbtTranslator):
 )
 def dbt_models(
     context: AssetExecutionContext,
-    dbt: DbtCliResource,
+    dbt: DbtCli,
     build_db_lock: BuildDatabaseLockResource,
 ) -> Iterator[Any]:
     """Build and test every dbt model in the build database; dbt tests become asset checks.
@@ -283,8 +277,10 @@ def dbt_models(
     del build_db_lock
     # dbt runs as a subprocess and finds the build database through DBT_DUCKDB_PATH.
     settings.export_environment()
-    invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+    target = dbt_run_target(context.run.run_id)
+    invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
     events = list(invocation.stream())
+    keep_dbt_run(target)
     error = invocation.get_error()
     if error is not None and is_lock_error(error):
         raise RetryRequested(max_retries=3, seconds_to_wait=10) from error
@@ -418,9 +414,7 @@ def _definitions() -> Definitions:
         sensors=[new_disclosures_sensor],
         schedules=[daily_reconciliation],
         resources={
-            "dbt": DbtCliResource(
-                project_dir=DBT_PROJECT, dbt_executable=settings.dbt_executable()
-            ),
+            "dbt": DbtCli(project_dir=DBT_PROJECT, dbt_executable=settings.dbt_executable()),
             "build_db_lock": BuildDatabaseLockResource(),
         },
     )

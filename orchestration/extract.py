@@ -1,8 +1,9 @@
 """Extract many disclosure files: in a pool of processes when there are enough to pay for it.
 
 Extraction is pure Python and CPU-bound, so threads would not help; each worker process
-extracts whole files and sends the results back in the files' order. A few files are
-extracted in this process: starting workers costs more than it saves.
+extracts whole files, turns each result into raw-table rows (``raw_store.loadable``) and sends
+them back in the files' order. A few files are extracted in this process: starting workers
+costs more than it saves.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from extraction import ExtractionResult, extract_file
+from orchestration.raw_store import LoadableResult, loadable
 
 # Below this many files a pool costs more (starting the workers, sending results back)
 # than it saves.
@@ -39,13 +42,25 @@ def extract_one(path: Path) -> ExtractionResult:
         ) from exc
 
 
-def extract_many(paths: Sequence[Path], workers: int) -> Iterator[ExtractionResult]:
-    """The extraction result of each of ``paths``, in order, using up to ``workers`` processes."""
+def extract_loadable(path: Path, parser_version: str) -> LoadableResult:
+    """Extract one file (:func:`extract_one`) into the rows the raw tables take."""
+    return loadable(extract_one(path), parser_version)
+
+
+def extract_many(
+    paths: Sequence[Path], workers: int, parser_version: str
+) -> Iterator[LoadableResult]:
+    """The raw rows of each of ``paths``, in order, extracted by up to ``workers`` processes."""
+    work = partial(extract_loadable, parser_version=parser_version)
     if workers <= 1 or len(paths) < POOL_THRESHOLD:
-        yield from map(extract_one, paths)
+        yield from map(work, paths)
         return
-    # "spawn", not "fork": the caller is a Dagster run with threads and open connections,
-    # which a forked child would inherit half-held.
-    context = multiprocessing.get_context("spawn")
+    # Not "fork": the caller is a Dagster run with threads and open connections, which a
+    # forked child would inherit half-held. "forkserver" forks each worker from a fresh,
+    # single-threaded server that has imported this module once. Each worker still imports
+    # the caller's main module, as multiprocessing does: orchestration/cli.py keeps its
+    # heavy imports inside its functions for that reason.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(extract_one, paths, chunksize=CHUNK_SIZE)
+        yield from pool.map(work, paths, chunksize=CHUNK_SIZE)

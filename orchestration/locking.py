@@ -6,7 +6,7 @@ lock, or worse, interleave: run A validates, run B rebuilds, run A publishes B's
 build. So every run that writes takes :class:`BuildDatabaseLock`, an exclusive advisory lock
 on a file beside the build database, for its whole duration: the second run waits, then
 runs. The Dagster instance also queues such runs one at a time (a tag concurrency limit, see
-``settings.DAGSTER_YAML``); the file lock covers runs that bypass the queue
+``settings.dagster_yaml``); the file lock covers runs that bypass the queue
 (``execute_in_process``) and other processes.
 
 :func:`connect_with_retry` retries DuckDB's own lock error, for the few seconds another

@@ -11,8 +11,10 @@ Rows of documents whose file has since changed or disappeared stay, as old versi
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,7 +22,7 @@ from typing import Any
 import duckdb
 import pandas
 
-from extraction.models import ExtractionResult
+from extraction.models import Document, ExtractionResult
 from extraction.schema import RAW_TABLES, rows_for
 
 RAW_SCHEMA = "raw"
@@ -38,6 +40,38 @@ MAX_DECIMAL_SCALE = 6
 
 # Documents per call of upsert_results in a load of many: one transaction each.
 UPSERT_BATCH = 100
+
+
+@dataclass(frozen=True, slots=True)
+class LoadableResult:
+    """One extraction result as the raw tables take it: its rows, and what a summary needs.
+
+    Made where the file was extracted (:func:`loadable`), so a pool of workers sends back
+    columns of text instead of the result's objects: a fifth of the work to pickle and
+    unpickle, and the process that loads only concatenates and inserts them.
+    """
+
+    document: Document
+    # raw table -> column -> its values as text (see _insert_columns), in RAW_TABLES' order
+    columns: dict[str, dict[str, list[str | None]]]
+    figures: int
+    tokens: int
+    token_statuses: dict[str, int]  # token status -> tokens with it
+
+
+def loadable(result: ExtractionResult, parser_version: str) -> LoadableResult:
+    """The rows of ``result`` for every raw table, stamped with ``parser_version``."""
+    document_id = result.document.document_id
+    return LoadableResult(
+        document=result.document,
+        columns={
+            table: _text_columns(table, RAW_TABLES[table], rows, document_id)
+            for table, rows in rows_for(result, parser_version).items()
+        },
+        figures=len(result.figures),
+        tokens=len(result.tokens),
+        token_statuses=dict(Counter(str(token.status) for token in result.tokens)),
+    )
 
 
 class RawSchemaMismatchError(RuntimeError):
@@ -90,13 +124,12 @@ def upsert_result(
     loaded_at: dt.datetime,
 ) -> int:
     """Replace one document's rows in every raw table and return its version number."""
-    return upsert_results(con, [result], parser_version, loaded_at)[0]
+    return upsert_results(con, [loadable(result, parser_version)], loaded_at)[0]
 
 
 def upsert_results(
     con: duckdb.DuckDBPyConnection,
-    results: Sequence[ExtractionResult],
-    parser_version: str,
+    results: Sequence[LoadableResult],
     loaded_at: dt.datetime,
 ) -> list[int]:
     """Replace the rows of several documents, in one transaction; their version numbers.
@@ -112,7 +145,7 @@ def upsert_results(
     # a content read from two files in one batch: its last file's rows, as one by one
     latest = {result.document.document_id: result for result in results}
     ids = list(latest)
-    rows = [rows_for(result, parser_version) for result in latest.values()]
+    loads = list(latest.values())
     con.execute("begin transaction")
     try:
         known = [
@@ -130,7 +163,7 @@ def upsert_results(
                     " where document_id in (select unnest($1::varchar[]))",
                     [known],
                 )
-            _insert_rows(con, table, columns, [row for doc in rows for row in doc[table]])
+            _insert_columns(con, table, columns, [load.columns[table] for load in loads])
         versions = _record_versions(
             con, [(r.document.file_name, r.document.document_id) for r in results], loaded_at
         )
@@ -141,27 +174,24 @@ def upsert_results(
     return versions
 
 
-def _insert_rows(
+def _insert_columns(
     con: duckdb.DuckDBPyConnection,
     table: str,
     columns: list[tuple[str, str]],
-    rows: list[tuple[Any, ...]],
+    documents: list[dict[str, list[str | None]]],
 ) -> None:
-    """Insert rows through a pandas frame of text columns, each cast to its type in SQL.
+    """Insert the text columns of several documents through one pandas frame, each column
+    cast to its type in SQL.
 
     Every value goes in as its text (``str`` of an int, a date, a Decimal) and DuckDB casts
     it, so nothing is converted through a float or guessed from a sample of the column.
     Handing DuckDB a frame is about ten times faster than binding Python lists (``executemany``
     is a hundred times slower still), and a thousand releases have millions of tokens.
     """
-    if not rows:
+    if not any(document[columns[0][0]] for document in documents):
         return
-    id_index = [name for name, _ in columns].index("document_id")
     frame = pandas.DataFrame(
-        {
-            name: _text_column(table, name, type_, values, rows, id_index)
-            for (name, type_), values in zip(columns, zip(*rows, strict=True), strict=True)
-        },
+        {name: [v for document in documents for v in document[name]] for name, _ in columns},
         dtype=object,
     )
     casts = ", ".join(f"{name}::{type_}" for name, type_ in columns)
@@ -172,21 +202,19 @@ def _insert_rows(
         con.unregister("incoming_rows")
 
 
-def _text_column(
-    table: str,
-    column: str,
-    type_: str,
-    values: tuple[Any, ...],
-    rows: list[tuple[Any, ...]],
-    id_index: int,
-) -> list[str | None]:
-    """One column's values as text (None stays None), refusing decimals the type would round."""
-    if type_.upper().startswith("DECIMAL"):
-        return [
-            _decimal_text(value, table, column, row[id_index])
-            for value, row in zip(values, rows, strict=True)
-        ]
-    return [None if value is None else str(value) for value in values]
+def _text_columns(
+    table: str, columns: list[tuple[str, str]], rows: list[tuple[Any, ...]], document_id: str
+) -> dict[str, list[str | None]]:
+    """One document's rows of ``table`` as a list of text per column (None stays None),
+    refusing decimals the column's type would round."""
+    values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+    text: dict[str, list[str | None]] = {}
+    for (name, type_), column in zip(columns, values, strict=True):
+        if type_.upper().startswith("DECIMAL"):
+            text[name] = [_decimal_text(value, table, name, document_id) for value in column]
+        else:
+            text[name] = [None if value is None else str(value) for value in column]
+    return text
 
 
 def _decimal_text(value: Decimal | None, table: str, column: str, document_id: str) -> str | None:

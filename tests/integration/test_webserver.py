@@ -37,10 +37,8 @@ LOCATION = "orchestration.definitions"
 STARTUP_SECONDS = 180
 RUN_SECONDS = 600
 
-# Telemetry off, and runs launched straight away instead of queued for the daemon.
-DAGSTER_YAML = """\
-telemetry:
-  enabled: false
+# Runs launched straight away instead of queued for the daemon.
+RUN_COORDINATOR_YAML = """\
 run_coordinator:
   module: dagster.core.run_coordinator
   class: DefaultRunCoordinator
@@ -58,7 +56,9 @@ def workspace(small_release_workspace: Path) -> Path:
     """One small release in the folder, and an instance that launches runs directly."""
     home = small_release_workspace / "dagster_home"
     home.mkdir(exist_ok=True)
-    (home / "dagster.yaml").write_text(DAGSTER_YAML, encoding="utf-8")
+    # the project's settings, without the header line that would have them rewritten
+    project_yaml = settings.dagster_yaml(home).split("\n", 1)[1]
+    (home / "dagster.yaml").write_text(project_yaml + RUN_COORDINATOR_YAML, encoding="utf-8")
     settings.export_environment()
     prepare_dbt_project()
     return small_release_workspace

@@ -14,7 +14,12 @@ import pytest
 from extraction import ExtractionResult, extract_bytes
 from extraction.schema import RAW_TABLES
 from orchestration import raw_store
-from orchestration.extract import POOL_THRESHOLD, ExtractorCrashError, extract_many, extract_one
+from orchestration.extract import (
+    POOL_THRESHOLD,
+    ExtractorCrashError,
+    extract_loadable,
+    extract_many,
+)
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "disclosures"
 LOADED_AT = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -30,6 +35,10 @@ def fixture_results() -> list[ExtractionResult]:
     ]
 
 
+def loadable(results: list[ExtractionResult]) -> list[raw_store.LoadableResult]:
+    return [raw_store.loadable(result, "v") for result in results]
+
+
 def contents(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[Any, ...]]]:
     tables = [*RAW_TABLES, "document_versions"]
     return {t: sorted(con.execute(f"select * from raw.{t}").fetchall(), key=repr) for t in tables}
@@ -41,10 +50,10 @@ def test_a_batch_writes_what_one_by_one_writes(tmp_path: Path) -> None:
         one_by_one = [raw_store.upsert_result(con, r, "v", LOADED_AT) for r in results]
         expected = contents(con)
     with raw_store.open_store(tmp_path / "batch.duckdb") as con:
-        batched = raw_store.upsert_results(con, results, "v", LOADED_AT)
+        batched = raw_store.upsert_results(con, loadable(results), LOADED_AT)
         assert contents(con) == expected
         # loading the same batch again changes nothing: same rows, same versions
-        assert raw_store.upsert_results(con, results, "v", LOADED_AT) == batched
+        assert raw_store.upsert_results(con, loadable(results), LOADED_AT) == batched
         assert contents(con) == expected
     assert batched == one_by_one == [1, 1, 1]
     # the copy shares the first file's content: one document, under the last file's name
@@ -60,16 +69,16 @@ def test_a_changed_file_becomes_its_next_version(tmp_path: Path) -> None:
         (FIXTURES / second.document.file_name).read_bytes() + b"\n", first.document.file_name
     )
     with raw_store.open_store(tmp_path / "build.duckdb") as con:
-        assert raw_store.upsert_results(con, [first], "v", LOADED_AT) == [1]
-        assert raw_store.upsert_results(con, [second, edited], "v", LOADED_AT) == [1, 2]
+        assert raw_store.upsert_results(con, loadable([first]), LOADED_AT) == [1]
+        assert raw_store.upsert_results(con, loadable([second, edited]), LOADED_AT) == [1, 2]
         # the first content is still known as version 1 of its name
-        assert raw_store.upsert_results(con, [first], "v", LOADED_AT) == [1]
+        assert raw_store.upsert_results(con, loadable([first]), LOADED_AT) == [1]
 
 
 def test_values_are_stored_exactly(tmp_path: Path) -> None:
     (result, *_) = fixture_results()
     with raw_store.open_store(tmp_path / "build.duckdb") as con:
-        raw_store.upsert_results(con, [result], "v", LOADED_AT)
+        raw_store.upsert_results(con, loadable([result]), LOADED_AT)
         stored = dict(
             con.execute(
                 "select figure_id, value from raw.figures where value is not null"
@@ -88,7 +97,7 @@ def test_a_value_the_column_would_round_is_refused_with_its_document(tmp_path: P
         raw_store.open_store(tmp_path / "build.duckdb") as con,
         pytest.raises(ValueError, match=result.document.document_id),
     ):
-        raw_store.upsert_results(con, [result], "v", LOADED_AT)
+        raw_store.upsert_results(con, loadable([result]), LOADED_AT)
 
 
 def test_the_pool_returns_what_one_process_returns_in_order(tmp_path: Path) -> None:
@@ -99,9 +108,9 @@ def test_the_pool_returns_what_one_process_returns_in_order(tmp_path: Path) -> N
         path = tmp_path / f"{number:03d}_{source.name}"
         path.write_bytes(source.read_bytes())
         paths.append(path)
-    pooled = list(extract_many(paths, workers=2))
+    pooled = list(extract_many(paths, workers=2, parser_version="v"))
     assert [r.document.file_name for r in pooled] == [p.name for p in paths]
-    assert pooled == [extract_one(p) for p in paths]
+    assert pooled == [extract_loadable(p, "v") for p in paths]
 
 
 def test_an_extractor_crash_names_the_file_and_how_to_reproduce_it(
@@ -114,4 +123,4 @@ def test_an_extractor_crash_names_the_file_and_how_to_reproduce_it(
     path = tmp_path / "release.txt"
     path.write_text("anything")
     with pytest.raises(ExtractorCrashError, match=r"release\.txt: the extractor crashed"):
-        list(extract_many([path], workers=1))
+        list(extract_many([path], workers=1, parser_version="v"))
