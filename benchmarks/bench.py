@@ -928,7 +928,7 @@ def profile_section(
     rows: list[tuple[str, float]] = [
         (
             "before the run starts: process start, imports, dbt manifest, partition sync, and "
-            "Dagster's ASSET_MATERIALIZATION_PLANNED events (one per asset and partition)",
+            "Dagster's ASSET_MATERIALIZATION_PLANNED and ASSET_CHECK_EVALUATION_PLANNED events",
             before,
         ),
     ]  # fmt: skip

@@ -397,7 +397,6 @@ all_assets_job = define_asset_job(
     "all_assets_job",
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
-    partitions_def=DOCUMENT_PARTITIONS,
     tags={WRITER_TAG: "build_database"},
     description="Extract the selected releases (partitions), build and test the dbt models, "
     "validate with Great Expectations, publish the warehouse.",
