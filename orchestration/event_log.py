@@ -56,7 +56,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         # While store_event_batch runs: its thread, and its open transaction on each file.
         self._batch_thread: int | None = None
         self._batch_connections: dict[str, Connection] = {}
-        self._batch_stack = ExitStack()
+        self._batch_stack: ExitStack | None = None
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -86,21 +86,22 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         if anything fails, nothing of the batch is kept and Dagster stores the events one
         by one instead.
         """
-        with self._db_lock:
-            self._batch_thread = threading.get_ident()
+        with self._db_lock, ExitStack() as stack:
+            # closing the batch's connections uncommitted rolls them back
+            self._batch_thread, self._batch_stack = threading.get_ident(), stack
             try:
-                with self._batch_stack:
-                    for event in events:
-                        self.store_event(event)
-                    for conn in self._batch_connections.values():
-                        conn.commit()
+                for event in events:
+                    self.store_event(event)
+                for conn in self._batch_connections.values():
+                    conn.commit()
             finally:
-                self._batch_thread = None
+                self._batch_thread, self._batch_stack = None, None
                 self._batch_connections.clear()
 
     def _batch_connection(self, shard: str) -> Connection:
         conn = self._batch_connections.get(shard)
         if conn is None:
+            assert self._batch_stack is not None  # only called inside store_event_batch
             conn = self._batch_stack.enter_context(self._engine(shard).connect())
             conn.begin()
             self._batch_connections[shard] = conn

@@ -29,7 +29,7 @@ DBT_PROJECT = DbtProject(
     profiles_dir=settings.dbt_profiles_dir(),
 )
 
-# Run folders kept in settings.dbt_runs_dir(), newest first; older ones are deleted.
+# Run folders kept in settings.dbt_runs_dir(): the newest this many; older ones are deleted.
 DBT_RUNS_KEPT = 20
 PARTIAL_PARSE = "partial_parse.msgpack"
 
