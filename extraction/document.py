@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from extraction.blocks import find_blocks
+from extraction.layout import Relaid, relayout
 from extraction.models import (
     Document,
     DocumentStatus,
@@ -102,10 +103,11 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
         document.error_line = err.line
         return ExtractionResult(document=document)
     document.encoding = decoded.encoding
-    lines = decoded.lines
-    document.line_count = len(lines)
+    document.line_count = len(decoded.lines)
     result = ExtractionResult(document=document)
-    _read_metadata(document, decoded.text, lines)
+    _read_metadata(document, decoded.text, decoded.lines)
+    relaid = relayout(decoded.lines)
+    lines = relaid.texts
     calendar = _calendar(document, decoded.text)
     ctx = DocContext(
         document_id=document.document_id,
@@ -141,7 +143,36 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
 
     result.tokens = build_ledger(document.document_id, lines, figures, table_lines)
     _check_document(result, lines, decoded.text, blocks)
+    _trace_to_source(result, relaid)
     return result
+
+
+def _trace_to_source(result: ExtractionResult, relaid: Relaid) -> None:
+    """Give figures, tokens and issues the source line and column they were printed at.
+
+    The analysis ran on the lines the layout readers rebuilt; where they joined cells
+    printed on several lines, a rebuilt line's pieces come from different source lines.
+    """
+    if relaid.layout == "cells":
+        return
+    for figure in result.figures:
+        width = figure.char_end - figure.char_start
+        figure.line_number, figure.char_start = relaid.locate(figure.line_number, figure.char_start)
+        figure.char_end = figure.char_start + width
+    for token in result.tokens:
+        width = token.char_end - token.char_start
+        token.line_number, token.char_start = relaid.locate(token.line_number, token.char_start)
+        token.char_end = token.char_start + width
+    for issue in result.issues:
+        if issue.line_number is not None:
+            issue.line_number = relaid.locate(issue.line_number)[0]
+    result.tokens.sort(key=lambda t: (t.line_number, t.char_start))
+    for index, token in enumerate(result.tokens):
+        token.token_index = index
+    for line, what in relaid.repairs:
+        result.issues.append(
+            Issue(result.document.document_id, "warning", "layout_rebuilt", what, line)
+        )
 
 
 def _repair_headers(layouts: list[Layout], result: ExtractionResult, ctx: DocContext) -> None:
