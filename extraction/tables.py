@@ -614,6 +614,12 @@ def _row_period(label: str, layout: Layout, ctx: DocContext) -> tuple[Period | N
         return layout.context_period, []
     period = found[-1][2]
     flags: list[str] = []
+    stub = _period_stub(layout)
+    if period.is_instant and stub:
+        # rows "March 31, 2026" under a row-label header "Fiscal year ended": the year to it
+        spanned = find_periods(f"{stub} {label}", ctx.calendar)
+        if spanned and not spanned[-1][2].is_instant:
+            period = spanned[-1][2]
     context = layout.context_period
     if period.is_instant and context and context.start == period.end:
         # "Balance, April 1, 2021" opens the period: the instant is the day before it,
@@ -623,6 +629,16 @@ def _row_period(label: str, layout: Layout, ctx: DocContext) -> tuple[Period | N
             period = ctx.calendar.describe(None, period.end)
         flags.append("opening_balance_dated_previous_day")
     return period, flags
+
+
+_STUB = re.compile(r"\b(?:ended|ending)$", re.I)
+
+
+def _period_stub(layout: Layout) -> str | None:
+    """The header over the row labels when it names their periods' length ("Fiscal year
+    ended", "First three months ended"), so that a row dated "March 31, 2026" is the period
+    ending then, not the balance at that date."""
+    return next((r.label for r in layout.header_rows if _STUB.search(r.label.strip())), None)
 
 
 def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issue]]:

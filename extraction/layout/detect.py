@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 from extraction.blocks import is_value_cell
+from extraction.numbers import NUMBER_TOKEN
 
 # a cell boundary as the table analysis reads it: a tab, two or more spaces, or an
 # ideographic space
 _CELL_GAP = re.compile(r"\t|  +|\u3000")
-# a share of the lines holding numbers large enough to say the tables come in cells
-_MIN_CELL_ROWS = 5
+# tab-separated rows that make a document's tables cells whatever its other lines are
+_MIN_TAB_ROWS = 5
+# else the share of the lines holding a number that must be rows of cells: a converter that
+# keeps column positions (pdftotext -layout) pads every table line with runs of spaces
+_MIN_CELL_SHARE = 0.4
 
 
 def cell_row(line: str) -> bool:
@@ -21,10 +25,14 @@ def cell_row(line: str) -> bool:
 
 def has_cell_tables(lines: list[str]) -> bool:
     """True when the document's tables are already laid out in cells (tabs or space runs)."""
-    count = 0
+    tab_rows = cell_rows = numeric = 0
     for line in lines:
+        if NUMBER_TOKEN.search(line) is None:
+            continue
+        numeric += 1
         if _CELL_GAP.search(line.strip()) and cell_row(line):
-            count += 1
-            if count >= _MIN_CELL_ROWS:
-                return True
-    return False
+            cell_rows += 1
+            tab_rows += "\t" in line
+    if tab_rows >= _MIN_TAB_ROWS:
+        return True
+    return numeric > 0 and cell_rows / numeric >= _MIN_CELL_SHARE

@@ -1,0 +1,273 @@
+"""Column headers wrapped over several lines, cut back into one cell per column.
+
+A converter that keeps no column positions prints a header's cells one after the other
+and wraps them wherever the page's text wrapped::
+
+     Net sales Operating profit Ordinary profit Profit attributable to
+    owners of parent
+    Fiscal year ended Millions of yen % Millions of yen % Millions of yen % Millions of yen %
+
+The rows under the header say how many columns there are (their number of values). The
+header's words are cut into that many cells, trying in turn:
+
+1. **periods**: as many period phrases ("Fiscal year ended March 31, 2025", "As of
+   March 31, 2026") as columns, with a change column ("Change", "YoY") allowed last;
+2. **units and items**: as many unit words ("Millions of yen", "%", "Yen") as columns,
+   and the remaining words cut into item names where a capitalized word starts one
+   ("Net sales", "Profit attributable to owners of parent"), one item per unit that is
+   not a percentage (a "%" column belongs to the item before it); the words that name
+   the row labels' period ("Fiscal year ended", "As of") head the row-label column.
+
+A header that fits none of them is left as it was printed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from extraction.periods import DATE, PERIOD_LABEL
+
+
+class _Word(Protocol):
+    text: str
+
+
+Located = tuple[_Word, object]  # a word and the line it was printed on
+
+# unit phrases, as word sequences (lowercase); "Y en" is "Yen" split by a converter
+_UNIT_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("100", "millions", "of", "yen"),
+    ("millions", "of", "yen"),
+    ("thousands", "of", "yen"),
+    ("billions", "of", "yen"),
+    ("millions", "of", "u.s.", "dollars"),
+    ("thousands", "of", "u.s.", "dollars"),
+    ("millions", "of", "dollars"),
+    ("thousands", "of", "dollars"),
+    ("yen",),
+    ("y", "en"),
+    ("%",),
+    ("(%)",),
+    ("shares",),
+    ("times",),
+)
+_PERCENT = {"%", "(%)"}
+# words before a date that belong to its period phrase
+_PERIOD_LEAD = re.compile(
+    r"(?:(?:as\s+(?:of|at)|(?:fiscal\s+)?year\s+end(?:ed|ing)|"
+    r"(?:(?:first|second|third|fourth)\s+)?(?:three|six|nine|twelve)\s+months\s+end(?:ed|ing)|"
+    r"(?:first|second|third|fourth)\s+quarter\s+end(?:ed|ing)|(?:first\s+)?half\s+end(?:ed|ing)|"
+    r"quarter\s+end(?:ed|ing)|period\s+end(?:ed|ing))\s+)$",
+    re.I,
+)
+_CHANGE_WORDS = re.compile(
+    r"^(?:(?:change|yoy|yoy change|increase \(decrease\)|% change|change \(%\))\s?){1,2}$", re.I
+)
+# what heads the row-label column of a table whose rows are periods
+_STUB = re.compile(
+    r"(?:(?:fiscal\s+)?year|(?:first|second|third|fourth\s+)?(?:three|six|nine|twelve)\s+months"
+    r"|(?:first|second|third|fourth)\s+quarter|(?:first\s+)?half|period)\s+end(?:ed|ing)$"
+    r"|as\s+(?:of|at)$",
+    re.I,
+)
+_ITEM_START = re.compile(r"^[A-Z0-9]")
+
+
+@dataclass(slots=True)
+class HeaderCells:
+    """A rebuilt header: rows of cells, each cell a run of located words."""
+
+    rows: list[list[list[Located]]]
+    how: str
+
+
+def header_cells(words: list[Located], columns: int, whole: bool = True) -> HeaderCells | None:
+    """Cut a wrapped header's words into ``columns`` cells, or None when nothing fits.
+
+    ``whole`` says the words are all there is between the last caption and the table: only
+    then are title-case member names tried, which any run of capitalized words could fit.
+    """
+    if not words or columns < 1:
+        return None
+    periods = _period_cells(words, columns)
+    if periods is not None:
+        return HeaderCells([[[], *periods]], "period phrases")
+    return _unit_item_cells(words, columns) or (_member_cells(words, columns) if whole else None)
+
+
+def _text(words: list[Located]) -> str:
+    return " ".join(w.text for w, _ in words)
+
+
+def _period_cells(words: list[Located], columns: int) -> list[list[Located]] | None:
+    """Cells that each hold one period phrase (a date with the words that lead it)."""
+    text = _text(words)
+    starts = []  # character offset of each word in ``text``
+    offset = 0
+    for word, _ in words:
+        starts.append(offset)
+        offset += len(word.text) + 1
+    cells: list[list[Located]] = []
+    taken = 0  # words already in a cell
+    for match in _period_matches(text):
+        lead = _PERIOD_LEAD.search(text[: match.start()])
+        begin = lead.start() if lead else match.start()
+        first = next(i for i, s in enumerate(starts) if s >= begin)
+        last = max(i for i, s in enumerate(starts) if s < match.end())
+        if first < taken:
+            return None
+        if first > taken and cells:
+            return None  # words between two periods: not a header of periods alone
+        cells.append(words[first : last + 1])
+        taken = last + 1
+    if not cells:
+        return None
+    rest = words[taken:]
+    if rest and _CHANGE_WORDS.match(_text(rest)):
+        cells.append(rest)
+    elif rest:
+        return None
+    return cells if len(cells) == columns else None
+
+
+def _period_matches(text: str) -> list[re.Match[str]]:
+    """Dates ("March 31, 2026") or, where a header names none, period names ("FY2025")."""
+    dates = list(DATE.finditer(text))
+    return dates or list(PERIOD_LABEL.finditer(text))
+
+
+def _unit_runs(words: list[Located]) -> list[tuple[int, int]]:
+    """Where unit phrases stand among the words, as (first, end) index pairs."""
+    runs: list[tuple[int, int]] = []
+    index = 0
+    lowered = [w.text.lower() for w, _ in words]
+    while index < len(words):
+        for phrase in _UNIT_PHRASES:
+            if tuple(lowered[index : index + len(phrase)]) == phrase:
+                runs.append((index, index + len(phrase)))
+                index += len(phrase)
+                break
+        else:
+            index += 1
+    return runs
+
+
+def _unit_item_cells(words: list[Located], columns: int) -> HeaderCells | None:
+    runs = _unit_runs(words)
+    if len(runs) != columns:
+        return None
+    in_unit = {i for a, b in runs for i in range(a, b)}
+    rest = [w for i, w in enumerate(words) if i not in in_unit]
+    stub, rest = _split_stub(rest)
+    units = [words[a:b] for a, b in runs]
+    if rest and not _ITEM_START.match(rest[0][0].text):
+        return None  # the header starts inside a wrapped item name
+    placed = _place_items(split_items(rest), units)
+    if placed is None:
+        return None
+    title, items, starts = placed
+    item_row: list[list[Located]] = [[] for _ in range(columns)]
+    for item, column in zip(items, starts, strict=True):
+        item_row[column] = item
+    rows = []
+    if title:
+        rows.append([title])
+    rows.append([[], *item_row])
+    rows.append([stub, *units])
+    return HeaderCells(rows, "unit words and item names")
+
+
+def _place_items(
+    items: list[list[Located]], units: list[list[Located]]
+) -> tuple[list[Located], list[list[Located]], list[int]] | None:
+    """Which column each item name heads: one item per unit, or one per unit that is not a
+    percentage (the "%" column after an amount is that amount's change); an extra item in
+    front is a caption over all the columns ("Annual dividend")."""
+    every = list(range(len(units)))
+    amounts = [i for i, unit in enumerate(units) if _text(unit).lower() not in _PERCENT]
+    if not amounts or amounts[0] != 0:
+        amounts = [0, *amounts]
+    for starts in (every, amounts):
+        if len(items) == len(starts):
+            return [], items, starts
+    for starts in (every, amounts):
+        if len(items) == len(starts) + 1:
+            return items[0], items[1:], starts
+    return None
+
+
+# words that end a segment's or a column member's name ("... Business Sector", "Other",
+# "Reconciling items", "Per consolidated financial statements"), unless the next word
+# carries the name on ("Business" before "Sector")
+_MEMBER_END = frozenset(
+    [
+        "sector",
+        "sectors",
+        "segment",
+        "segments",
+        "business",
+        "businesses",
+        "division",
+        "divisions",
+        "total",
+        "other",
+        "others",
+        "items",
+        "adjustments",
+        "eliminations",
+        "statements",
+        "subtotal",
+    ]
+)
+_MEMBER_GOES_ON = frozenset(
+    ["sector", "sectors", "segment", "segments", "business", "businesses", "division", "items"]
+)
+
+
+def _member_cells(words: list[Located], columns: int) -> HeaderCells | None:
+    """Column members (segments) named in title case, cut after the words that end a name."""
+    if columns < 2 or any(w.text.lower() in _PERCENT for w, _ in words):
+        return None
+    members: list[list[Located]] = [[]]
+    for index, located in enumerate(words):
+        members[-1].append(located)
+        word = located[0].text.lower()
+        following = words[index + 1][0].text.lower() if index + 1 < len(words) else ""
+        if word in _MEMBER_END and following not in _MEMBER_GOES_ON:
+            members.append([])
+    members = [member for member in members if member]
+    if len(members) != columns or _PERIOD_WORDS.search(_text(words)):
+        return None
+    return HeaderCells([[[], *members]], "member names")
+
+
+_PERIOD_WORDS = re.compile(r"\b(?:ended|ending|as of|months)\b|\b(?:19|20)[0-9]{2}\b", re.I)
+
+
+def _split_stub(words: list[Located]) -> tuple[list[Located], list[Located]]:
+    """The words that head the row-label column ("Fiscal year ended"), and the rest."""
+    for size in range(min(5, len(words)), 0, -1):
+        if _STUB.fullmatch(_text(words[-size:])):
+            return words[-size:], words[:-size]
+    return [], words
+
+
+def split_items(words: list[Located]) -> list[list[Located]]:
+    """Item names: a new one starts at a capitalized word (or a digit, "1st quarter")."""
+    items: list[list[Located]] = []
+    for located in words:
+        text = located[0].text
+        if not items or (_ITEM_START.match(text) and not _continues(items[-1], text)):
+            items.append([located])
+        else:
+            items[-1].append(located)
+    return items
+
+
+def _continues(item: list[Located], word: str) -> bool:
+    """A capitalized word that still belongs to the item before it."""
+    previous = item[-1][0].text
+    # "(total)" or "(consolidated)" qualify the item before them; "Q2" after "1H" does not
+    return (word.startswith("(") and word[1:2].islower()) or previous.endswith(("-", "/"))
