@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from extraction.models import Period
 from extraction.scan import WordAnchored
@@ -36,10 +37,12 @@ _MONTHS_ENDED = re.compile(
 _YEAR_ENDED = re.compile(r"\b(?:fiscal\s+)?year\s+(?P<tense>ended|ending)\s+", re.IGNORECASE)
 _YEAR_ENDED_AT = WordAnchored(_YEAR_ENDED, ("fiscal", "year"))  # for whole documents
 _FROM_TO = re.compile(r"\bfrom\s+$|\bto\s+$", re.IGNORECASE)
+# what joins the two dates of a range printed without "from" (a dash, "to" or "through")
+_RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014~\uff5e]|to|through)\s*", re.IGNORECASE)
 _FROM_DATE_TO = re.compile(rf"\bfrom\s+({DATE.pattern})\s+(?:to|through)\s+", re.IGNORECASE)
 PERIOD_LABEL = re.compile(
     r"(?<![A-Za-z0-9])(?:(?P<q>[1-4])Q|Q(?P<q2>[1-4])|(?P<h>[12])H|H(?P<h2>[12])|(?P<m9>9)M"
-    r"|(?P<fy>FY))\s?'?(?P<yy>(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9])"
+    r"|(?P<fy>FY))\s?'?(?P<yy>(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9/])"
 )
 
 
@@ -234,7 +237,15 @@ def _find_periods(
                     start = parse_date(start_match)
                     if start and start <= dated[0]:
                         add(match.start(), dated[1], describe(start, dated[0]))
-        for match in DATE.finditer(text):
+        dates = list(DATE.finditer(text))
+        for first, second in pairwise(dates):
+            if _RANGE_JOIN.fullmatch(text, first.end(), second.start()) and free(
+                first.start(), second.end()
+            ):
+                start, end = parse_date(first), parse_date(second)
+                if start and end and start < end:
+                    add(first.start(), second.end(), describe(start, end))
+        for match in dates:
             if free(match.start(), match.end()):
                 day = parse_date(match)
                 if day:

@@ -54,20 +54,13 @@ _UNIT_PHRASES: tuple[tuple[str, ...], ...] = (
     ("times",),
 )
 _PERCENT = {"%", "(%)"}
-# words before a date that belong to its period phrase
-_PERIOD_LEAD = re.compile(
-    r"(?:(?:as\s+(?:of|at)|(?:fiscal\s+)?year\s+end(?:ed|ing)|"
-    r"(?:(?:first|second|third|fourth)\s+)?(?:three|six|nine|twelve)\s+months\s+end(?:ed|ing)|"
-    r"(?:first|second|third|fourth)\s+quarter\s+end(?:ed|ing)|(?:first\s+)?half\s+end(?:ed|ing)|"
-    r"quarter\s+end(?:ed|ing)|period\s+end(?:ed|ing))\s+)$",
-    re.I,
-)
+_RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014~\uff5e]|to|through)\s*", re.I)
 _CHANGE_WORDS = re.compile(
     r"^(?:(?:change|yoy|yoy change|increase \(decrease\)|% change|change \(%\))\s?){1,2}$", re.I
 )
 # what heads the row-label column of a table whose rows are periods
 _STUB = re.compile(
-    r"(?:(?:fiscal\s+)?year|(?:first|second|third|fourth\s+)?(?:three|six|nine|twelve)\s+months"
+    r"(?:(?:fiscal\s+)?year|(?:(?:first|second|third|fourth)\s+)?(?:three|six|nine|twelve)\s+months"
     r"|(?:first|second|third|fourth)\s+quarter|(?:first\s+)?half|period)\s+end(?:ed|ing)$"
     r"|as\s+(?:of|at)$",
     re.I,
@@ -102,27 +95,25 @@ def _text(words: list[Located]) -> str:
 
 
 def _period_cells(words: list[Located], columns: int) -> list[list[Located]] | None:
-    """Cells that each hold one period phrase (a date with the words that lead it)."""
+    """Cells that each end in one period: a date or a range of two ("January 1, 2026 -
+    March 31, 2026"), with the words before it since the previous period ("FY12/25 (As of
+    December 31, 2025)"); a change column ("Change", "YoY") may follow the last."""
     text = _text(words)
-    starts = []  # character offset of each word in ``text``
+    ends = []  # character offset past each word in ``text``
     offset = 0
     for word, _ in words:
-        starts.append(offset)
-        offset += len(word.text) + 1
+        offset += len(word.text)
+        ends.append(offset)
+        offset += 1
     cells: list[list[Located]] = []
-    taken = 0  # words already in a cell
-    for match in _period_matches(text):
-        lead = _PERIOD_LEAD.search(text[: match.start()])
-        begin = lead.start() if lead else match.start()
-        first = next(i for i, s in enumerate(starts) if s >= begin)
-        last = max(i for i, s in enumerate(starts) if s < match.end())
-        if first < taken:
+    taken = 0
+    for end in _period_ends(text):
+        last = next((i for i, e in enumerate(ends) if e >= end), len(words) - 1)
+        if last < taken:
             return None
-        if first > taken and cells:
-            return None  # words between two periods: not a header of periods alone
-        cells.append(words[first : last + 1])
+        cells.append(words[taken : last + 1])
         taken = last + 1
-    if not cells:
+    if not cells or len(cells) > columns:
         return None
     rest = words[taken:]
     if rest and _CHANGE_WORDS.match(_text(rest)):
@@ -130,6 +121,18 @@ def _period_cells(words: list[Located], columns: int) -> list[list[Located]] | N
     elif rest:
         return None
     return cells if len(cells) == columns else None
+
+
+def _period_ends(text: str) -> list[int]:
+    """Where each period of a header ends; the two dates of a range are one period."""
+    matches = _period_matches(text)
+    ends: list[int] = []
+    for index, match in enumerate(matches):
+        following = matches[index + 1] if index + 1 < len(matches) else None
+        if following is not None and _RANGE_JOIN.fullmatch(text, match.end(), following.start()):
+            continue  # the start of a range
+        ends.append(match.end())
+    return ends
 
 
 def _period_matches(text: str) -> list[re.Match[str]]:
