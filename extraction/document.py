@@ -57,6 +57,7 @@ _REVISED_FORECASTS = re.compile(
 )
 # searched over the whole text: only where its first words are
 _REVISED_FORECASTS_AT = WordAnchored(_REVISED_FORECASTS, ("change", "upward", "downward"))
+_DATE_LINE = re.compile(rf"^\s*(?:{DATE.pattern})\s*$", re.IGNORECASE)
 _TITLE = re.compile(r"\b(?:results?|earnings|announces?|financial statements|tanshin)\b", re.I)
 
 
@@ -237,6 +238,10 @@ def _read_metadata(document: Document, text: str, lines: list[str]) -> None:
         document.published_on = parse_date(DATE.search(dateline["date"]))
     if company and not document.company_name:
         document.company_name = company["name"].strip()
+    if document.published_on is None:
+        # a date alone on its line near the top is the release's date line
+        alone = next((m for m in map(_DATE_LINE.match, lines[:40]) if m), None)
+        document.published_on = parse_date(DATE.search(alone.group())) if alone else None
     if document.published_on is None:
         first_date = DATE.search(head)
         document.published_on = parse_date(first_date) if first_date else None

@@ -34,7 +34,7 @@ from extraction.numbers import (
     to_base_units,
     xbrl_decimals,
 )
-from extraction.periods import FiscalCalendar, find_periods, months_between
+from extraction.periods import FiscalCalendar, add_months, find_periods, months_between
 from extraction.units import Unit, is_count_caption, unit_of_header, unit_of_label
 
 INLINE_AMOUNT = re.compile(
@@ -419,7 +419,12 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
         orientation = "period_columns"
     else:
         data_rows = [r for r in body if r.has_numbers]
-        with_period = [r for r in data_rows if find_periods(r.label, ctx.calendar)]
+        with_period = [
+            r
+            for r in data_rows
+            if find_periods(r.label, ctx.calendar)
+            or (context is not None and _names_part_of_year(r.label))
+        ]
         orientation = (
             "period_rows"
             if with_period and len(with_period) * 2 >= len(data_rows)
@@ -573,6 +578,11 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
 
 
 _FORECAST_MARK = re.compile(r"\bforecast|\btarget", re.I)
+# a table titled as a forecast: "3. Consolidated Business Forecasts for the Fiscal Year ..."
+_FORECAST_CAPTION = re.compile(r"\b(?:business|earnings|results?)\s+forecasts?\s+for\b", re.I)
+# row labels that name a part of the table's fiscal year: "First half", "Full year"
+_FULL_YEAR = re.compile(r"^(?:full|fiscal|whole)\s+year$|^annual$", re.I)
+_FIRST_HALF = re.compile(r"^(?:first|1st)\s+half\b|^(?:first\s+)?six\s+months\b|^interim\b", re.I)
 
 
 def _has_forecast_marks(layout: Layout) -> bool:
@@ -590,6 +600,8 @@ def _row_is_forecast(
         marked = _has_forecast_marks(layout)
     if marked:
         return bool(_FORECAST_MARK.search(label))
+    if any(_FORECAST_CAPTION.search(caption) for caption in layout.captions):
+        return True  # "Consolidated Financial Results Forecast for the Fiscal Year ..."
     periods = find_periods(label, ctx.calendar)
     return bool(periods and ctx.published_on and periods[-1][2].end > ctx.published_on)
 
@@ -611,7 +623,7 @@ def _scenario(
 def _row_period(label: str, layout: Layout, ctx: DocContext) -> tuple[Period | None, list[str]]:
     found = find_periods(label, ctx.calendar)
     if not found:
-        return layout.context_period, []
+        return _part_of_context(label, layout.context_period), []
     period = found[-1][2]
     flags: list[str] = []
     stub = _period_stub(layout)
@@ -632,6 +644,22 @@ def _row_period(label: str, layout: Layout, ctx: DocContext) -> tuple[Period | N
 
 
 _STUB = re.compile(r"\b(?:ended|ending)$", re.I)
+
+
+def _names_part_of_year(label: str) -> bool:
+    """ "First half", "Full year": a row that names a period of the caption's fiscal year."""
+    return bool(_FIRST_HALF.search(label.strip()) or _FULL_YEAR.search(label.strip()))
+
+
+def _part_of_context(label: str, context: Period | None) -> Period | None:
+    """The period a row labelled "First half" or "Full year" names within the fiscal year
+    of the table's caption; the caption's period for any other label."""
+    if context is None or context.start is None or months_between(context.start, context.end) != 12:
+        return context
+    if _FIRST_HALF.search(label.strip()):
+        end = add_months(context.start, 6) - dt.timedelta(days=1)
+        return replace(context, end=end, label="1H")
+    return context
 
 
 def _period_stub(layout: Layout) -> str | None:

@@ -35,7 +35,8 @@ def unit_of_header(text: str) -> Unit | None:
         if match:
             scale = _SCALE_POWER[match["scale"].lower().rstrip("s")]
             return Unit(unit, scale)
-    lowered = stripped.lower()
+    # "Y en": a converter split the word after a letter it kerns
+    lowered = stripped.lower() if " " not in stripped[:3] else stripped.lower().replace(" ", "")
     if lowered in {"%", "percent", "(%)"}:
         return Unit("percent", 0)
     if lowered in {"jpy", "yen", "\u00a5", "\u5186"}:

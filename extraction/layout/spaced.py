@@ -51,6 +51,7 @@ _MAX_HEADER_LINES = 30
 _MAX_LABEL_LINES = 3
 _MAX_HEADINGS = 4  # label-only lines between a header and the first row
 _SENTENCE_WORDS = 14  # a label longer than this is prose
+_MAX_CAPTION = 200  # characters of a caption joined from two lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,7 @@ def _row_line(row: SpacedRow, label_lines: list[MappedLine]) -> MappedLine:
 
 def rebuild_spaced(lines: list[MappedLine]) -> tuple[list[MappedLine], list[tuple[int, str]]]:
     """Rebuild spaced table rows, their wrapped labels and headers as tab-separated cells."""
+    lines = _join_open_parentheses(lines)
     rows = [row_of(line) for line in lines]
     is_table = _table_rows(rows)
     out: list[MappedLine] = []
@@ -210,6 +212,31 @@ def rebuild_spaced(lines: list[MappedLine]) -> tuple[list[MappedLine], list[tupl
         index += 1
     out.extend(pending)
     return [_single_spaced(line) for line in out], repairs
+
+
+def _join_open_parentheses(lines: list[MappedLine]) -> list[MappedLine]:
+    """A caption wrapped inside its parenthesis ("... (January 1, 2026 to" / "December 31,
+    2026)") made one line again, so that the table under it sees its whole period."""
+    out: list[MappedLine] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            following is not None
+            and line.text.count("(") > line.text.count(")")
+            and following.text.count(")") > following.text.count("(")
+            and len(line.text) + len(following.text) <= _MAX_CAPTION
+            and row_of(line) is None
+            and row_of(following) is None
+        ):
+            words = [(w, source) for source in (line, following) for w in words_of(source.text)]
+            out.append(_cells_line([words], line.pieces[0].line))
+            index += 2
+            continue
+        out.append(line)
+        index += 1
+    return out
 
 
 def _single_spaced(line: MappedLine) -> MappedLine:
