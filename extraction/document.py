@@ -143,7 +143,7 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
     from extraction.ledger import build_ledger
 
     result.tokens = build_ledger(document.document_id, lines, figures, table_lines)
-    _check_document(result, lines, decoded.text, blocks)
+    _check_document(result, lines, relaid, blocks)
     _trace_to_source(result, relaid)
     return result
 
@@ -305,7 +305,31 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
     return calendar
 
 
-def _check_document(result: ExtractionResult, lines: list[str], text: str, blocks: list) -> None:
+# the end of a number cut off: "6,08" anywhere; "12." or "(1,2" in a table row
+_CUT_NUMBER = re.compile(r"[0-9],[0-9]{0,2}$")
+_CUT_CELL = re.compile(r"\t(?:[0-9][0-9,]*\.|\([0-9][0-9,.]*)$")
+
+
+def _cut_off(lines: list[str], blocks: list, ends_with_newline: bool) -> tuple[int, str] | None:
+    """Where and how the text stops early: in the middle of a number, or (with no final
+    newline) in a table row shorter than the row above it. A missing final newline alone is
+    no sign: many converters leave it out."""
+    last = len(lines)
+    while last > 1 and not lines[last - 1].strip():
+        last -= 1
+    final = lines[last - 1].rstrip() if lines else ""
+    if _CUT_NUMBER.search(final) or _CUT_CELL.search(final):
+        return last, f"in the middle of a number ({final[-40:]!r})"
+    if not ends_with_newline and blocks and blocks[-1].last_line == last:
+        rows = blocks[-1].rows
+        if len(rows) > 1 and rows[-1].has_numbers and len(rows[-1].cells) < len(rows[-2].cells):
+            return last, f"in the middle of a table row ({final[-40:]!r})"
+    return None
+
+
+def _check_document(
+    result: ExtractionResult, lines: list[str], relaid: Relaid, blocks: list
+) -> None:
     doc = result.document
     did = doc.document_id
     tables = [f for f in result.figures if f.section_kind != SectionKind.NARRATIVE]
@@ -332,18 +356,16 @@ def _check_document(result: ExtractionResult, lines: list[str], text: str, block
                 1,
             )
         )
-    last = len(lines)
-    while last > 1 and not lines[last - 1].strip():
-        last -= 1
-    final = lines[last - 1].rstrip() if lines else ""
-    ends_in_table = blocks and blocks[-1].last_line == last
-    if not text.endswith("\n") and (ends_in_table or not final.endswith((".", ":", ")"))):
+    cut = _cut_off(lines, blocks, relaid.ends_with_newline)
+    if cut is not None:
+        rebuilt_line, what = cut
+        last = relaid.locate(rebuilt_line)[0]
         doc.status = DocumentStatus.PARTIAL if result.figures else DocumentStatus.FAILED
         message = (
-            f"{doc.file_name} (line {last}): the file ends in the middle of a line "
-            f"({final[-40:]!r}); it looks truncated: the figures before it were kept"
+            f"{doc.file_name} (line {last}): the file ends {what}; it looks truncated: the "
+            "figures before it were kept; check that the whole release was saved"
         )
-        result.issues.append(Issue(did, "error", "truncated", message, last))
+        result.issues.append(Issue(did, "error", "truncated", message, rebuilt_line))
         doc.error_message = message
         doc.error_line = last
     for kind, count in Counter(f.section_kind for f in result.figures).items():

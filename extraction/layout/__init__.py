@@ -30,6 +30,7 @@ class Relaid:
     lines: list[MappedLine]
     layout: str  # "cells" (as printed), "spaced", "stacked" or "spaced+stacked"
     repairs: list[tuple[int, str]]  # (source line, what was rebuilt) for the issue log
+    ends_with_newline: bool = True
 
     @property
     def texts(self) -> list[str]:
@@ -49,8 +50,9 @@ def relayout(lines: list[str]) -> Relaid:
     from extraction.layout.stacked import rebuild_stacked
 
     mapped = [identity(text, number) for number, text in enumerate(lines, start=1)]
+    newline = not lines or lines[-1] == ""
     if has_cell_tables(lines):
-        return Relaid(mapped, "cells", [])
+        return Relaid(mapped, "cells", [], newline)
     repairs: list[tuple[int, str]] = []
     layouts = []
     stacked, stacked_repairs = rebuild_stacked(mapped)
@@ -61,4 +63,4 @@ def relayout(lines: list[str]) -> Relaid:
     if spaced_repairs:
         layouts.append("spaced")
         repairs += spaced_repairs
-    return Relaid(spaced, "+".join(layouts) or "cells", repairs)
+    return Relaid(spaced, "+".join(layouts) or "cells", repairs, newline)
