@@ -26,7 +26,9 @@ AMOUNT = re.compile(
     # the number as the token ledger splits it; "12,34,567" is no amount (it stays unparsed)
     r"(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)(?![0-9,]*[0-9])"
     r"(?:\s*(?P<scale>trillion|billion|million|thousand)s?\b)?"
-    r"|(?<![\w.,])(?P<pnum>[0-9]+(?:\.[0-9]+)?)\s?%"
+    # a percentage, signed by a minus or a triangle, or negative in parentheses: "(89.5)%"
+    r"|(?<![\w.,])(?:\((?P<ppar>[0-9]+(?:\.[0-9]+)?)\)"
+    r"|(?P<pneg>[-\u2212\u25b3\u25b2])?(?P<pnum>[0-9]+(?:\.[0-9]+)?))\s?%"
     r"|(?<![\w.,])(?P<snum>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\s+shares\b",
     re.IGNORECASE,
 )
@@ -36,6 +38,7 @@ _CHANGE_BEFORE = re.compile(
     r"|increases|decreases)\b(?:\s+(?:by|of))?\s*(?:approximately\s+|about\s+)?$",
     re.IGNORECASE,
 )
+_BRACKET_BEFORE = re.compile(r"(?:million|billion|thousand)s?\s*\[\s*$", re.IGNORECASE)
 _NEGATIVE_WORDS = {"down", "decreased", "decrease", "fell", "declined", "decreases"}
 _YOY_AFTER = re.compile(r"^\s*(?:yoy\b|year[- ]over[- ]year|year[- ]on[- ]year)", re.IGNORECASE)
 _PERIOD_AFTER = re.compile(
@@ -173,8 +176,9 @@ def _amounts(sentence: str, offset: int) -> list[_Amount]:
     for m in AMOUNT.finditer(sentence):
         if m["num"]:
             text, kind, start, end = m["num"], "money", m.start("num"), m.end("num")
-        elif m["pnum"]:
-            text, kind, start, end = m["pnum"], "percent", m.start("pnum"), m.end("pnum")
+        elif m["pnum"] or m["ppar"]:
+            group = "pnum" if m["pnum"] else "ppar"
+            text, kind, start, end = m[group], "percent", m.start(group), m.end(group)
         else:
             text, kind, start, end = m["snum"], "shares", m.start("snum"), m.end("snum")
         decimals = len(text.split(".")[1]) if "." in text else 0
@@ -185,7 +189,9 @@ def _amounts(sentence: str, offset: int) -> list[_Amount]:
                 num_start=offset + start,
                 num_end=offset + end,
                 raw=m.group(),
-                number=Decimal(text.replace(",", "")),
+                number=-Decimal(text.replace(",", ""))
+                if m["pneg"] or m["ppar"]
+                else Decimal(text.replace(",", "")),
                 decimals=decimals,
                 kind=kind,
                 scale=scale_of_word(m["scale"]) if kind == "money" else 0,
@@ -327,7 +333,8 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
             sign = 1
             if amount.kind == "percent":
                 measure = Measure.RATIO
-                if change or _YOY_AFTER.match(after):
+                # "¥13,120 million [296.1%]": the exchange's summary brackets the change
+                if change or _YOY_AFTER.match(after) or _BRACKET_BEFORE.search(before):
                     measure = Measure.CHANGE_PERCENT
             elif change or change_in:
                 measure = Measure.CHANGE
