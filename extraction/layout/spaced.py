@@ -74,7 +74,7 @@ def words_of(text: str) -> list[Word]:
     words = [Word(m.group(), m.start()) for m in _WORD.finditer(text)]
     joined: list[Word] = []
     for word in words:
-        if joined and joined[-1].text in {"(", "\uff08"} and parse_number(word.text) is not None:
+        if joined and joined[-1].text in {"(", "\uff08"} and is_value_word("(" + word.text):
             joined[-1] = Word(joined[-1].text + word.text, joined[-1].column)
         else:
             joined.append(word)
