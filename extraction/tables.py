@@ -47,8 +47,8 @@ INLINE_AMOUNT = re.compile(
 _CHANGE_HEADER = re.compile(r"\b(?:yoy|change|increase|decrease|growth)\b|^%$", re.I)
 _RATIO_HEADER = re.compile(r"\bratio\b|\bmargin\b|\bshare of\b", re.I)
 _MEMBER_HEADER = re.compile(
-    r"^(?:[1-4]Q|Q[1-4]|first[- ]quarter|second[- ]quarter|third[- ]quarter|interim|year)"
-    r"[- ]?end$|^(?:total|annual|interim)$",
+    r"^(?:[1-4]Q|Q[1-4]|(?:first|second|third|fourth|[1-4](?:st|nd|rd|th))[- ]quarter|interim"
+    r"|(?:fiscal[- ])?year)(?:[- ]*end)?$|^(?:total|annual|interim)$",
     re.I,
 )
 _FORECAST_WORD = re.compile(r"\bforecasts?\b|\btargets?\b|\bplan\b|\boutlook\b", re.I)

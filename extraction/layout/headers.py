@@ -185,20 +185,84 @@ def _unit_item_cells(words: list[Located], columns: int) -> HeaderCells | None:
 def _place_items(
     items: list[list[Located]], units: list[list[Located]]
 ) -> tuple[list[Located], list[list[Located]], list[int]] | None:
-    """Which column each item name heads: one item per unit, or one per unit that is not a
-    percentage (the "%" column after an amount is that amount's change); an extra item in
-    front is a caption over all the columns ("Annual dividend")."""
+    """Which column each item name heads.
+
+    In print order first: one item per unit, or one per unit that is not a percentage (the
+    "%" column after an amount is that amount's change), an extra item in front being a
+    caption over all the columns ("Annual dividend"). A placement must put ratios over "%"
+    units and nothing else there. When no order fits, as where a converter printed the
+    cells of a wrapped header out of order, items are matched to units by kind: ratios to
+    "%", amounts ("payment", "paid") to scaled money, the rest to the other units, each
+    kind in print order.
+    """
     every = list(range(len(units)))
-    amounts = [i for i, unit in enumerate(units) if _text(unit).lower() not in _PERCENT]
+    amounts = [i for i, unit in enumerate(units) if not _is_percent(unit)]
     if not amounts or amounts[0] != 0:
         amounts = [0, *amounts]
-    for starts in (every, amounts):
-        if len(items) == len(starts):
-            return [], items, starts
-    for starts in (every, amounts):
-        if len(items) == len(starts) + 1:
-            return items[0], items[1:], starts
+    for extra in (0, 1):
+        if len(items) < extra:
+            continue
+        title, named = (items[0], items[1:]) if extra else ([], items)
+        for starts in (every, amounts):
+            if len(named) == len(starts) and _fits(named, starts, units, starts is every):
+                return title, named, starts
+    for extra in (0, 1):
+        title, named = (items[0], items[1:]) if extra and items else ([], items)
+        starts = _by_kind(named, units)
+        if starts is not None:
+            return title, named, starts
     return None
+
+
+_RATIO_ITEM = re.compile(r"\bratio\b|\bmargin\b|\breturn on\b|/|\brate\b|\bpayout\b", re.I)
+_AMOUNT_ITEM = re.compile(r"\bpayments?\b|\bpaid\b|\bamount\b", re.I)
+
+
+def _is_percent(unit: list[Located]) -> bool:
+    return _text(unit).lower() in _PERCENT
+
+
+def _is_scaled(unit: list[Located]) -> bool:
+    return len(unit) > 1 and _text(unit).lower().split()[0] not in {"y"}
+
+
+def _fits(
+    items: list[list[Located]], starts: list[int], units: list[list[Located]], every: bool
+) -> bool:
+    """Ratios stand over "%" units; with one item per unit, only ratios do."""
+    for item, column in zip(items, starts, strict=True):
+        ratio = bool(_RATIO_ITEM.search(_text(item)))
+        percent = _is_percent(units[column])
+        if (ratio and not percent) or (every and percent and not ratio):
+            return False
+    return True
+
+
+def _kind_of_item(item: list[Located]) -> str:
+    text = _text(item)
+    if _RATIO_ITEM.search(text):
+        return "percent"
+    return "scaled" if _AMOUNT_ITEM.search(text) else "plain"
+
+
+def _kind_of_unit(unit: list[Located]) -> str:
+    if _is_percent(unit):
+        return "percent"
+    return "scaled" if _is_scaled(unit) else "plain"
+
+
+def _by_kind(items: list[list[Located]], units: list[list[Located]]) -> list[int] | None:
+    """Columns for items matched to units of their kind, each kind in print order."""
+    if len(items) != len(units):
+        return None
+    columns: dict[str, list[int]] = {}
+    for index, unit in enumerate(units):
+        columns.setdefault(_kind_of_unit(unit), []).append(index)
+    kinds = [_kind_of_item(item) for item in items]
+    if any(kinds.count(kind) != len(columns.get(kind, [])) for kind in set(kinds)):
+        return None
+    taken = {kind: iter(found) for kind, found in columns.items()}
+    return [next(taken[kind]) for kind in kinds]
 
 
 # words that end a segment's or a column member's name ("... Business Sector", "Other",

@@ -133,6 +133,11 @@ def _with_empty_cells(row: SpacedRow, columns: int) -> SpacedRow:
     ("110.00  46.6  "), filled to ``columns`` cells when the gaps account for them all."""
     text = row.source.text
     cells: list[Word] = []
+    if row.label:
+        # "(Forecast)  40.00 - 40.00 80.00": the first cell is empty
+        label_end = row.label[-1].column + len(row.label[-1].text)
+        gap = len(text[label_end : row.values[0].column])
+        cells.extend(Word("", label_end) for _ in range(gap - 1))
     for index, value in enumerate(row.values):
         cells.append(value)
         end = value.column + len(value.text)
@@ -302,11 +307,12 @@ def _located(line: MappedLine) -> list[tuple[Word, MappedLine]]:
 def _ends_with_label_fragment(pending: list[MappedLine], row: SpacedRow) -> bool:
     if not pending:
         return False
-    last = pending[-1].text.strip().lower()
-    return (
-        last.endswith(("ended", "ending", "year", "as of"))
-        and DATE.search(" ".join(w.text for w in row.label)) is not None
-    )
+    last = pending[-1].text.strip()
+    label = " ".join(w.text for w in row.label)
+    if last.lower().endswith(("ended", "ending", "year", "as of")):
+        return DATE.search(label) is not None
+    # "Fiscal year ending December 31, 2026" / "(Forecast) 40.00 ...": a qualifier under it
+    return label.startswith("(") and DATE.search(last) is not None and row_of(pending[-1]) is None
 
 
 def _table_rows(rows: list[SpacedRow | None]) -> list[bool]:
