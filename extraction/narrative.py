@@ -17,7 +17,14 @@ from decimal import Decimal
 
 from extraction.models import Figure, Measure, Period, SectionKind
 from extraction.numbers import scale_of_word, to_base_units, xbrl_decimals
-from extraction.periods import DATE, FiscalCalendar, find_periods, parse_date
+from extraction.periods import (
+    DATE,
+    FiscalCalendar,
+    duration_ending,
+    find_periods,
+    months_between,
+    parse_date,
+)
 from extraction.scan import WordAnchored
 from extraction.tables import DocContext
 
@@ -386,6 +393,7 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                 period = previous.period
             if period is None:
                 period = sentence_period
+            period = _flow_period(period, label or "", sentence, ctx)
             unit, scale = _unit(amount, label or "", sentence)
             value = to_base_units(amount.number * sign, scale)
             scenario = (
@@ -438,6 +446,30 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
                 previous = figure
             cursor = amount.end
     return figures
+
+
+# what a period's income or profit is: "Comprehensive income March 31, 2026 ¥5,080 million"
+_INCOME_SUBJECT = re.compile(r"\b(?:income|profit|loss|revenues?|sales|earnings)\b", re.I)
+
+
+def _flow_period(
+    period: Period | None, label: str, sentence: str, ctx: DocContext
+) -> Period | None:
+    """A flow dated by its period's last day alone, as the exchange summary's notes print
+    "Comprehensive income March 31, 2026 ¥5,080 million", is the flow of a period as long
+    as the release's ending that day, not a balance at that date."""
+    doc = ctx.period
+    if (
+        period is None
+        or not period.is_instant
+        or doc is None
+        or doc.start is None
+        or _BALANCE_WORDS.search(sentence)
+        or not _INCOME_SUBJECT.search(label)
+    ):
+        return period
+    start = duration_ending(period.end, months_between(doc.start, doc.end))
+    return ctx.calendar.describe(start, period.end) if ctx.calendar else Period(period.end, start)
 
 
 def _sentence_period(

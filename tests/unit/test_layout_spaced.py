@@ -165,7 +165,9 @@ def test_fixture_document_facts(kestrel) -> None:
         (15, "12,345", "12345000000", "JPY", "value", "2029-04-01", "2030-03-31", "actual"),
         (15, "(2.5)", "-2.5", "percent", "change_percent", "2029-04-01", "2030-03-31", "actual"),
         (16, "800", "800000000", "JPY", "value", "2028-04-01", "2029-03-31", "actual"),
-        (17, "(40.0)%", "-40.0", "percent", "change_percent", None, "2030-03-31", "actual"),
+        # the summary note: a flow dated by its last day is the year to it
+        (17, "¥210 million", "210000000", "JPY", "value", "2029-04-01", "2030-03-31", "actual"),
+        (17, "(40.0)%", "-40.0", "percent", "change_percent", "2029-04-01", "2030-03-31", "actual"),
         (23, "52.5", "52.5", "percent", "ratio", None, "2030-03-31", "actual"),
         (23, "1,050.25", "1050.25", "JPY/share", "value", None, "2030-03-31", "actual"),
         # the forecast table: a row label wrapped over three lines above its values
