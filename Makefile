@@ -103,6 +103,16 @@ BENCH_ARGS ?=
 bench: install ## benchmark against the targets of issue #7, write docs/benchmarks.md (~30+ min)
 	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
 
+# Issue #13's measurement: recall of the answer keys (ACCURACY_DIR/keys/<name>.csv) after the
+# real pipeline ran on the folder's documents in a temporary workspace (never data/), and the
+# token ledger's unparsed share. ACCURACY_ARGS for --raw-only, --misses N, --unparsed,
+# --workdir DIR (docs/accuracy.md). The default is relative: shared/ sits beside the repository.
+ACCURACY_DIR ?= ../shared/realworld
+ACCURACY_ARGS ?=
+.PHONY: accuracy
+accuracy: install ## recall of the answer keys in ACCURACY_DIR (../shared/realworld), unparsed tokens
+	$(BIN)/python -m benchmarks.answer_keys $(ACCURACY_DIR) $(ACCURACY_ARGS)
+
 clean: ## remove caches and dbt's target/ and logs/
 	rm -rf target logs dbt_packages .pytest_cache .ruff_cache
 	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -exec rm -rf {} +
