@@ -89,6 +89,7 @@ class Document:
     fiscal_year_end_month: int | None = None
     fiscal_year_end_day: int | None = None
     period: Period | None = None
+    currency: str | None = None  # ISO 4217 code of most of its money figures
     stock_split_ratio: Decimal | None = None  # new shares per old share, if a split is reported
     stock_split_effective_on: dt.date | None = None
     error_message: str | None = None

@@ -41,6 +41,7 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
         ("ignored_token_count", "INTEGER"),
         ("unparsed_token_count", "INTEGER"),
         ("parser_version", "VARCHAR"),
+        ("currency", "VARCHAR"),
     ],
     "figures": [
         ("figure_id", "VARCHAR"),
@@ -130,6 +131,7 @@ def rows_for(result: ExtractionResult, parser_version: str) -> dict[str, list[tu
             sum(1 for s in statuses if s == "ignored"),
             sum(1 for s in statuses if s == "unparsed"),
             parser_version,
+            doc.currency,
         )
     ]
     figures = [

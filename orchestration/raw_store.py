@@ -109,6 +109,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
             ).fetchall()
         ]
         expected = [name for name, _ in columns]
+        if existing == expected[: len(existing)]:
+            # columns added at the end since the table was made: add them, rows keep theirs
+            for name, type_ in columns[len(existing) :]:
+                con.execute(f"alter table {RAW_SCHEMA}.{table} add column {name} {type_}")
+            existing = expected
         if existing != expected:
             raise RawSchemaMismatchError(
                 f"{path}: table {RAW_SCHEMA}.{table} has columns {existing}, but the extractor "

@@ -124,3 +124,29 @@ def test_an_extractor_crash_names_the_file_and_how_to_reproduce_it(
     path.write_text("anything")
     with pytest.raises(ExtractorCrashError, match=r"release\.txt: the extractor crashed"):
         list(extract_many([path], workers=1, parser_version="v"))
+
+
+def test_columns_added_at_the_end_are_added_to_an_existing_build_database(tmp_path: Path) -> None:
+    path = tmp_path / "build.duckdb"
+    older = RAW_TABLES["documents"][:-1]
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw")
+        con.execute(f"create table raw.documents ({', '.join(f'{n} {t}' for n, t in older)})")
+        con.execute("insert into raw.documents (document_id) values ('kept')")
+    with raw_store.open_store(path) as con:
+        columns = [r[0] for r in con.execute("describe raw.documents").fetchall()]
+        kept = con.execute("select document_id from raw.documents").fetchall()
+    assert columns == [name for name, _ in RAW_TABLES["documents"]]
+    assert kept == [("kept",)]
+
+
+def test_a_raw_table_whose_columns_changed_otherwise_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "build.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.documents (document_id varchar, other varchar)")
+    with (
+        pytest.raises(raw_store.RawSchemaMismatchError, match="make clean-build"),
+        raw_store.open_store(path),
+    ):
+        pass

@@ -24,6 +24,7 @@ final as (
         status,
         error_message,
         parser_version,
+        currency,
 
         -- numerics
         size_bytes,
