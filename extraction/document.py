@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import calendar as calendar_module
+import datetime as dt
 import hashlib
+import itertools
 import re
 from collections import Counter
 from decimal import Decimal
@@ -16,6 +19,7 @@ from extraction.models import (
     ExtractionResult,
     Figure,
     Issue,
+    Period,
     SectionKind,
 )
 from extraction.narrative import narrative_figures, original_forecast_date
@@ -23,14 +27,26 @@ from extraction.periods import (
     DATE,
     PERIOD_LABEL,
     FiscalCalendar,
+    add_months,
+    duration_ending,
     find_periods,
     fiscal_year_end_mentions,
+    months_between,
     parse_date,
 )
 from extraction.reader import UnreadableDocument, decode
 from extraction.scan import WordAnchored
 from extraction.shares import mark_share_basis
-from extraction.tables import DocContext, Layout, analyse, borrow_header, classify, figures_of
+from extraction.tables import (
+    DocContext,
+    Layout,
+    analyse,
+    borrow_header,
+    classify,
+    continue_header,
+    continues_table,
+    figures_of,
+)
 
 PARSER_VERSION = "0.2.0"
 
@@ -58,6 +74,20 @@ _REVISED_FORECASTS = re.compile(
 # searched over the whole text: only where its first words are
 _REVISED_FORECASTS_AT = WordAnchored(_REVISED_FORECASTS, ("change", "upward", "downward"))
 _DATE_LINE = re.compile(rf"^\s*(?:{DATE.pattern})\s*$", re.IGNORECASE)
+# "DALLAS (July 22, 2026) - Texas ..." or "MILPITAS, Calif., July 28, 2026 -" with the
+# company's name on the next line
+_US_DATELINE = re.compile(
+    rf"^[A-Z][A-Za-z .,]{{1,40}}?[,(]\s*(?P<date>{DATE.pattern})\)?\s*[-\u2013\u2014]+\s*"
+    rf"(?P<name>[A-Z][\w&.,' -]+?{_COMPANY_SUFFIX})",
+    re.MULTILINE,
+)
+# lines a person who saved the text put over it ("SOURCE: ...", "=== PAGE 1 ===")
+_PREAMBLE = re.compile(r"^(?:#|=+\s|(?:SOURCE|CALL DATE|QUARTER|NOTE)\s*:)")
+# "(Nasdaq: TXN)", "(NYSE: ABC)": a US listing; tickers have one to five letters
+_US_TICKER = re.compile(
+    r"\((?P<exchange>NYSE American|NYSE|Nasdaq|NASDAQ)(?:\s+[A-Z][a-z]+)*\s*:\s*"
+    r"(?P<code>[A-Z]{1,5}(?:\.[A-Z])?)\)"
+)
 _TITLE = re.compile(r"\b(?:results?|earnings|announces?|financial statements|tanshin)\b", re.I)
 
 
@@ -109,7 +139,8 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
     _read_metadata(document, decoded.text, decoded.lines)
     relaid = relayout(decoded.lines)
     lines = relaid.texts
-    calendar = _calendar(document, decoded.text)
+    # headers the layout readers rebuilt ("Three Months Ended June 30, 2026") name periods
+    calendar = _calendar(document, decoded.text if relaid.layout == "cells" else "\n".join(lines))
     ctx = DocContext(
         document_id=document.document_id,
         calendar=calendar,
@@ -117,10 +148,12 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
         period=document.period,
         original_forecast_announced_on=original_forecast_date(decoded.text),
         forecasts_revised=_REVISED_FORECASTS_AT.search(decoded.text) is not None,
+        currency=_text_currency(decoded.text),
     )
 
     blocks, table_lines = find_blocks(lines)
     layouts = [analyse(block, ctx) for block in blocks]
+    _continue_tables(layouts, result, ctx)
     for layout in layouts:
         layout.kind = classify(layout, ctx)
     _repair_headers(layouts, result, ctx)
@@ -131,6 +164,7 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
         result.issues.extend(issues)
     prose = [(n, line) for n, line in enumerate(lines, start=1) if n not in table_lines]
     figures.extend(narrative_figures([line for _, line in prose], [n for n, _ in prose], ctx))
+    document.currency = _currency(figures)
     split = mark_share_basis(figures, decoded.text, calendar)
     if split is not None:
         document.stock_split_ratio = Decimal(split.ratio.numerator) / split.ratio.denominator
@@ -167,13 +201,41 @@ def _trace_to_source(result: ExtractionResult, relaid: Relaid) -> None:
     for issue in result.issues:
         if issue.line_number is not None:
             issue.line_number = relaid.locate(issue.line_number)[0]
-    result.tokens.sort(key=lambda t: (t.line_number, t.char_start))
+    result.tokens.sort(key=lambda t: (t.line_number, t.char_start, t.status != "figure"))
+    # a header printed once over several columns was rebuilt into each of them: its
+    # numbers are still one printed token each
+    seen: set[tuple[int, int, int]] = set()
+    tokens = []
+    for token in result.tokens:
+        place = (token.line_number, token.char_start, token.char_end)
+        if place not in seen:
+            seen.add(place)
+            tokens.append(token)
+    result.tokens = tokens
     for index, token in enumerate(result.tokens):
         token.token_index = index
     for line, what in relaid.repairs:
         result.issues.append(
             Issue(result.document.document_id, "warning", "layout_rebuilt", what, line)
         )
+
+
+def _continue_tables(layouts: list[Layout], result: ExtractionResult, ctx: DocContext) -> None:
+    """Tables that go on after a paragraph take the header of the table above them."""
+    for above, layout in itertools.pairwise(layouts):
+        if continues_table(layout, above):
+            continue_header(layout, above)
+            result.issues.append(
+                Issue(
+                    ctx.document_id,
+                    "warning",
+                    "header_from_table_above",
+                    f"line {layout.block.first_line}: a table without a header after a "
+                    f"paragraph; the header of the table at line {above.block.first_line} "
+                    "(same columns) was used",
+                    layout.block.first_line,
+                )
+            )
 
 
 def _repair_headers(layouts: list[Layout], result: ExtractionResult, ctx: DocContext) -> None:
@@ -228,10 +290,12 @@ def _read_metadata(document: Document, text: str, lines: list[str]) -> None:
             and len(stripped) < 200
             and "\t" not in line
             and not stripped.lower().startswith(("for immediate release", "tokyo,"))
+            and not _PREAMBLE.match(stripped)
         ):
             document.title = stripped
             break
     dateline = next((m for m in (_DATELINE.search(line.strip()) for line in lines[:60]) if m), None)
+    dateline = dateline or _US_DATELINE.search("\n".join(lines[:60]))
     company = _COMPANY_NAME.search(text)
     if dateline:
         document.company_name = dateline["name"].strip()
@@ -245,20 +309,73 @@ def _read_metadata(document: Document, text: str, lines: list[str]) -> None:
     if document.published_on is None:
         first_date = DATE.search(head)
         document.published_on = parse_date(first_date) if first_date else None
+    _read_listing(document, lines[:60])
     exchange = _EXCHANGE.search(text)
-    if exchange:
+    if exchange and document.stock_code is None:
         if exchange["code"]:
             document.exchange = _normalise_exchange(exchange["exchange"])
             document.stock_code = exchange["code"]
         else:
             document.exchange = _normalise_exchange(exchange["listed"])
             document.stock_code = exchange["code2"]
+    _read_us_ticker(document, text)
+
+
+_CURRENCY_UNIT = re.compile(r"^[A-Z]{3}(?=/|$)")
+
+
+def _currency(figures: list[Figure]) -> str | None:
+    """The currency most of the document's money figures are in (their unit's ISO code)."""
+    counts = Counter(
+        match.group() for f in figures if (match := _CURRENCY_UNIT.match(f.unit)) is not None
+    )
+    return counts.most_common(1)[0][0] if counts else None
+
+
+# the exchange's summary form: "Securities code: 4182", "Listing: Tokyo Stock Exchange"; a
+# converter may print the values on the lines after their labels ("Company name:" alone)
+_SECURITIES_CODE = re.compile(
+    r"\b(?:securities|stock)\s+code(?:\s+number)?\s*:\s*([0-9][0-9A-Z]{3,4})\b", re.I
+)
+_LISTING = re.compile(
+    r"^\s*(?:listing|stock exchange listing|listed on)\s*:\s*(?P<value>.*)$", re.I
+)
+_STOCK_EXCHANGE = re.compile(r"\b(?P<name>[A-Z][a-z]+)\s+Stock\s+Exchange\b")
+_NAME_LABEL = re.compile(r"^\s*company\s+name\s*:\s*$", re.I)
+_NAME_LINE = re.compile(rf"^\s*(?P<name>[A-Z][\w&.,' -]+?{_COMPANY_SUFFIX})\s*$")
+
+
+def _read_listing(document: Document, head: list[str]) -> None:
+    """Company name, exchange and securities code as the exchange's summary form prints them."""
+    text = "\n".join(head)
+    code = _SECURITIES_CODE.search(text)
+    if code:
+        document.stock_code = code.group(1)
+    listing = next((m for m in map(_LISTING.match, head) if m), None)
+    exchange = _STOCK_EXCHANGE.search(listing["value"]) if listing else None
+    exchange = exchange or (_STOCK_EXCHANGE.search(text) if listing or code else None)
+    if exchange:
+        document.exchange = _normalise_exchange(exchange.group())
+    if document.company_name is None and any(_NAME_LABEL.match(line) for line in head):
+        name = next((m for m in map(_NAME_LINE.match, head) if m), None)
+        if name:
+            document.company_name = name["name"].strip()
+
+
+def _read_us_ticker(document: Document, text: str) -> None:
+    """Exchange and ticker of a US release ("(Nasdaq: TXN)"), where nothing else gave them."""
+    ticker = _US_TICKER.search(text)
+    if ticker and document.stock_code is None:
+        document.exchange = _normalise_exchange(ticker["exchange"])
+        document.stock_code = ticker["code"]
 
 
 def _normalise_exchange(name: str) -> str:
     lowered = name.lower()
     if "tokyo" in lowered or lowered.startswith("tse"):
         return "TSE"
+    if lowered.strip() in {"nasdaq", "nyse"}:
+        return name.strip().upper()  # "(Nasdaq: TXN)" and "(NASDAQ: KLAC)" name one exchange
     return name.strip()
 
 
@@ -271,12 +388,13 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
     """
     head = text[:6000]
     ends = fiscal_year_end_mentions(head) or fiscal_year_end_mentions(text)
+    quarterly = _text_currency(text) == "USD"  # a US release reports its last quarter
     if not ends:
-        return None
+        return _calendar_of_quarter(document, text) if quarterly else None
     counts = Counter((d.month, d.day) for d, _ in ends)
     (month, day), _ = counts.most_common(1)[0]
     document.fiscal_year_end_month, document.fiscal_year_end_day = month, day
-    calendar = FiscalCalendar(month, day, "start")
+    calendar = FiscalCalendar(month, day, "end" if _years_named_by_end(text, ends) else "start")
     span = next(
         (
             (a, b, p)
@@ -302,7 +420,78 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
             if calendar.label_year(calendar.fy_end_for(period.end)) % 100 != yy:
                 calendar = FiscalCalendar(month, day, "end")
         document.period = calendar.describe(period.start, period.end)
+    if quarterly and document.period is not None:
+        document.period = _quarter_of(document.period, _quarter_named(document.title), calendar)
     return calendar
+
+
+_CURRENCY_MARKS = re.compile(r"(?P<usd>\$\s?[0-9])|(?P<jpy>JPY|\u00a5|\byen\b|\u5186)")
+
+
+def _text_currency(text: str) -> str:
+    """The currency the text prints most amounts in: "USD" where dollar signs outnumber
+    yen marks, else "JPY"."""
+    counts = Counter(m.lastgroup for m in _CURRENCY_MARKS.finditer(text))
+    return "USD" if counts["usd"] > counts["jpy"] else "JPY"
+
+
+_FISCAL_YEAR_NAME = re.compile(
+    r"\b(?:fiscal(?:\s+year)?|FY)\s?'?(?P<year>(?:19|20)[0-9]{2})\b", re.I
+)
+
+
+def _years_named_by_end(text: str, ends: list[tuple[dt.date, int]]) -> bool:
+    """Whether "fiscal 2026" names the fiscal year that ends in 2026 (the US habit): the
+    text names the year of a fiscal year end it states more often than the year before."""
+    named = Counter(int(m["year"]) for m in _FISCAL_YEAR_NAME.finditer(text))
+    end_years = {d.year for d, _ in ends}
+    return sum(named[y] for y in end_years) > sum(named[y - 1] for y in end_years)
+
+
+_QUARTER_WORD = re.compile(
+    r"\b(?P<word>first|second|third|fourth)\s+quarter\b|\bQ(?P<q>[1-4])\b", re.I
+)
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_QUARTER_END = re.compile(
+    rf"\b(?:three months|quarter)\s+(?:ended|ending)\s+(?:{DATE.pattern})", re.I
+)
+
+
+def _quarter_named(title: str | None) -> int | None:
+    """The quarter a title reports ("TI reports second quarter 2026 financial results")."""
+    match = _QUARTER_WORD.search(title or "")
+    if match is None:
+        return None
+    return _ORDINAL[match["word"].lower()] if match["word"] else int(match["q"])
+
+
+def _calendar_of_quarter(document: Document, text: str) -> FiscalCalendar | None:
+    """The calendar of a release that names no fiscal year end: its title names the
+    quarter and its statements the day that quarter ended ("Three Months Ended June 30,
+    2026" of the second quarter: the year ends in December)."""
+    quarter = _quarter_named(document.title)
+    dated = _QUARTER_END.search(text)
+    day = parse_date(DATE.search(dated.group())) if dated else None
+    if quarter is None or day is None:
+        return None
+    year_end = add_months(day, 3 * (4 - quarter))
+    month, last = year_end.month, calendar_module.monthrange(year_end.year, year_end.month)[1]
+    document.fiscal_year_end_month, document.fiscal_year_end_day = month, last
+    fiscal = FiscalCalendar(month, last, "end")
+    document.period = fiscal.describe(duration_ending(day, 3), day)
+    return fiscal
+
+
+def _quarter_of(period: Period, quarter: int | None, fiscal: FiscalCalendar) -> Period:
+    """A release of the fourth quarter and the full year reports the quarter: the period
+    is the last three months of the year found, where the title names that quarter."""
+    if quarter is None or period.start is None or months_between(period.start, period.end) <= 3:
+        return period
+    if add_months(fiscal.fy_start(fiscal.fy_end_for(period.end)), 3 * quarter) != (
+        period.end + dt.timedelta(days=1)
+    ):
+        return period
+    return fiscal.describe(duration_ending(period.end, 3), period.end)
 
 
 # the end of a number cut off: "6,08" anywhere; "12." or "(1,2" in a table row

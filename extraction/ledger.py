@@ -105,6 +105,20 @@ _RULES: list[_Rule] = [
         ),
     ),
     ("page reference", _spans(r"\bpages?\s+[0-9]+\b", re.I, needs=_has_any("page"))),
+    # a converted page footer: the page's number alone on its line
+    ("page number", _spans(r"^\s*[0-9]{1,3}\s*$")),
+    (
+        "exhibit number",
+        _spans(r"\b(?:EX|Exhibit)[- ]?[0-9]+(?:\.[0-9]+)?", needs=_has_any("ex")),
+    ),
+    # the width of a range: "$4.0 billion +/- $200 million", "61.6% +/- 1.0%"
+    (
+        "width of a range",
+        _spans(
+            r"(?:\+/-|\u00b1)\s*(?:US)?\$?\s?[0-9][0-9,]*(?:\.[0-9]+)?",
+            needs=lambda line: "+/-" in line or "\u00b1" in line,
+        ),
+    ),
     (
         "list or section numbering",
         _spans(

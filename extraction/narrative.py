@@ -20,6 +20,7 @@ from extraction.numbers import scale_of_word, to_base_units, xbrl_decimals
 from extraction.periods import (
     DATE,
     FiscalCalendar,
+    add_months,
     duration_ending,
     find_periods,
     months_between,
@@ -29,7 +30,7 @@ from extraction.scan import WordAnchored
 from extraction.tables import DocContext
 
 AMOUNT = re.compile(
-    r"(?P<cur>JPY|\u00a5|US\$)\s?"
+    r"(?P<cur>JPY|\u00a5|US\$|\$)\s?"
     # the number as the token ledger splits it; "12,34,567" is no amount (it stays unparsed)
     r"(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)(?![0-9,]*[0-9])"
     r"(?:\s*(?P<scale>trillion|billion|million|thousand)s?\b)?"
@@ -47,7 +48,11 @@ _CHANGE_BEFORE = re.compile(
 )
 _BRACKET_BEFORE = re.compile(r"(?:million|billion|thousand)s?\s*\[\s*$", re.IGNORECASE)
 _NEGATIVE_WORDS = {"down", "decreased", "decrease", "fell", "declined", "decreases"}
-_YOY_AFTER = re.compile(r"^\s*(?:yoy\b|year[- ]over[- ]year|year[- ]on[- ]year)", re.IGNORECASE)
+_YOY_AFTER = re.compile(
+    r"^\s*(?:yoy\b|year[- ]over[- ]year|year[- ]on[- ]year"
+    r"|from the same quarter (?:a|last|of the (?:previous|prior)) year)",
+    re.IGNORECASE,
+)
 _PERIOD_AFTER = re.compile(
     r"^\s*(?:(?:trillion|billion|million|thousand)s?\s+)?(?:yen\s+)?(?:shares\s+)?"
     r"(?:for|as of|as at|in|at)\s+",
@@ -278,25 +283,69 @@ def _period_in(text: str, calendar: FiscalCalendar | None) -> Period | None:
     return best
 
 
+_QUARTER_NAME = re.compile(
+    r"\b(?P<ordinal>first|second|third|fourth)[- ]quarter\b"
+    r"(?:\s+of)?(?:\s+(?:fiscal|FY)(?:\s+year)?\s*'?(?P<year>(?:19|20)[0-9]{2})\b)?",
+    re.I,
+)
+_ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_TRAILING_MONTHS = re.compile(r"\b(?:past|last|trailing)\s+(?:12|twelve)\s+months\b", re.I)
+_PLUS_OR_MINUS = re.compile(r"(?:\+/-|\u00b1)\s*$")
+_BULLET = re.compile(r"[\u2022\u25cf\u25aa\u25e6\u30fb\u2013*-]")
+
+
+def named_period(text: str, ctx: DocContext) -> Period | None:
+    """A period a US release names in words: "third quarter" (of the release's fiscal
+    year), "the first quarter of fiscal 2027", "the past 12 months" (to the release's end).
+    """
+    calendar, doc = ctx.calendar, ctx.period
+    if calendar is None:
+        return None
+    quarter = _QUARTER_NAME.search(text)
+    if quarter is not None and (quarter["year"] or doc is not None):
+        year = quarter["year"]
+        fy_end = calendar.fy_end_of_label(int(year)) if year else calendar.fy_end_for(doc.end)
+        start = add_months(
+            calendar.fy_start(fy_end), 3 * (_ORDINAL[quarter["ordinal"].lower()] - 1)
+        )
+        return calendar.describe(start, add_months(start, 3) - dt.timedelta(days=1))
+    if doc is not None and _TRAILING_MONTHS.search(text):
+        return calendar.describe(duration_ending(doc.end, 12), doc.end)
+    return None
+
+
 def narrative_figures(lines: list[str], line_numbers: list[int], ctx: DocContext) -> list[Figure]:
-    """Figures in the prose lines (1-based ``line_numbers``) of a document."""
+    """Figures in the prose lines (1-based ``line_numbers``) of a document.
+
+    A line ending in a colon is a heading: the lines after it (bullets) take its words as
+    their subject where they name none, and a period it names in words ("our guidance
+    for the first quarter of fiscal 2027:") where they name no period.
+    """
     figures: list[Figure] = []
     heading: str | None = None
+    heading_period: Period | None = None
     for number, raw_line in zip(line_numbers, lines, strict=True):
-        if not raw_line.strip():
-            continue
+        if not raw_line.strip() or _BULLET.fullmatch(raw_line.strip()):
+            continue  # a bullet printed on a line of its own belongs to the line after it
         line = _TAG.sub(lambda m: " " * len(m.group()), raw_line)
-        line_figures = _line_figures(line, number, ctx, heading)
+        line_figures = _line_figures(line, number, ctx, heading, heading_period)
         figures.extend(line_figures)
         stripped = line.strip()
         if stripped.endswith(":"):
             heading = _LEAD_TRIM.sub("", stripped.rstrip(":")).strip()
+            heading_period = named_period(stripped, ctx)
         elif not line_figures or len(stripped) > 200:
-            heading = None
+            heading, heading_period = None, None
     return figures
 
 
-def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) -> list[Figure]:
+def _line_figures(
+    line: str,
+    number: int,
+    ctx: DocContext,
+    heading: str | None,
+    heading_period: Period | None = None,
+) -> list[Figure]:
     figures: list[Figure] = []
     # a paragraph that opens "As of September 30, 2021," speaks of balances throughout
     paragraph_instant = bool(_AS_OF_START.match(line))
@@ -304,12 +353,17 @@ def _line_figures(line: str, number: int, ctx: DocContext, heading: str | None) 
         amounts = _amounts(sentence, offset)
         if not amounts:
             continue
-        sentence_period = _sentence_period(sentence, amounts, ctx, paragraph_instant)
+        sentence_period = _sentence_period(
+            sentence, amounts, ctx, paragraph_instant, heading_period
+        )
         previous: Figure | None = None
         previous_status: str | None = None
         cursor = 0
         for amount in amounts:
             segment = sentence[cursor : amount.start]
+            if _PLUS_OR_MINUS.search(segment):
+                cursor = amount.end  # the width of a range ("$4.0 billion +/- $200 million")
+                continue
             # what came before a closing parenthesis or a semicolon belongs to the previous
             # clause ("(JPY43,291 million for 1H20); orders received for ...")
             cut = max(segment.rfind(")"), segment.rfind(";"))
@@ -473,11 +527,16 @@ def _flow_period(
 
 
 def _sentence_period(
-    sentence: str, amounts: list[_Amount], ctx: DocContext, paragraph_instant: bool
+    sentence: str,
+    amounts: list[_Amount],
+    ctx: DocContext,
+    paragraph_instant: bool,
+    heading_period: Period | None = None,
 ) -> Period | None:
-    """The period a sentence speaks of when an amount names none of its own."""
+    """The period a sentence speaks of when an amount names none of its own: one its
+    words before the first amount name, else the heading's, else the release's."""
     lead = sentence[: amounts[0].start]
-    found = _period_in(lead, ctx.calendar)
+    found = _period_in(lead, ctx.calendar) or named_period(lead, ctx) or heading_period
     if found:
         return found
     doc = ctx.period
@@ -496,9 +555,10 @@ def _unit(amount: _Amount, label: str, sentence: str) -> tuple[str, int]:
         return "percent", 0
     if amount.kind == "shares":
         return "shares", 0
+    currency = "USD" if amount.currency in ("US$", "$") else "JPY"
     if amount.scale == 0 and _PER_SHARE_WORDS.search(label + " " + sentence):
-        return "JPY/share", 0
-    return ("USD" if amount.currency == "US$" else "JPY"), amount.scale
+        return f"{currency}/share", 0
+    return currency, amount.scale
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=\.)\s+")

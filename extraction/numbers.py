@@ -19,13 +19,15 @@ SUPERSCRIPT_TOKEN = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 NIL_MARKERS = frozenset({"-", "\u2014", "\u2013", "\u2012", "\u2015", "_", "\uff0d", "\u2212"})
 _NEGATIVE_PREFIXES = ("-", "\u2212", "\u25b3", "\u25b2")  # minus, triangles used in Japan
 
+# A dollar sign may open a US money cell ("$5,463", "$(0.01)") and a percent sign may
+# follow a negative in parentheses ("(61)%"): cells rebuilt from the stacked layout.
 _CELL = re.compile(
-    r"""^(?P<open>\()?
-        (?P<neg>[-\u2212\u25b3\u25b2])?\s*
+    r"""^(?:\$\s?)?(?P<open>\()?
+        (?P<neg>[-\u2212\u25b3\u25b2])?\s*(?:\$\s?)?
         (?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)
         (?P<frac>\.[0-9]*)?
         \s*(?P<pct>%)?
-        (?P<close>\))?$""",
+        (?P<close>\))?(?P<pct_after>%)?$""",
     re.VERBOSE,
 )
 
@@ -61,7 +63,8 @@ def parse_number(text: str) -> ParsedNumber | None:
     match = _CELL.match(stripped)
     if match is None:
         return None
-    opening, neg, digits, frac, pct, closing = match.groups()
+    opening, neg, digits, frac, pct, closing, pct_after = match.groups()
+    pct = pct or pct_after
     if closing and not opening:
         return None
     offset = len(text) - len(text.lstrip())
@@ -89,6 +92,29 @@ def parse_number(text: str) -> ParsedNumber | None:
         token_start=offset + match.start("digits"),
         token_end=offset + token_end,
     )
+
+
+_SCALED_MONEY = re.compile(
+    r"^(?:US)?\$\s?(?P<number>[0-9][0-9,]*(?:\.[0-9]+)?)\s*"
+    r"(?P<scale>thousand|million|billion|trillion)s?$",
+    re.I,
+)
+
+
+def parse_scaled_money(text: str) -> tuple[ParsedNumber, int] | None:
+    """A money cell with its scale word, "$3,658 million": the number and its power of ten."""
+    stripped = text.strip()
+    match = _SCALED_MONEY.match(stripped)
+    if match is None:
+        return None
+    parsed = parse_number(match["number"])
+    if parsed is None:
+        return None
+    offset = len(text) - len(text.lstrip()) + match.start("number")
+    shifted = parsed._replace(
+        token_start=offset + parsed.token_start, token_end=offset + parsed.token_end
+    )
+    return shifted, scale_of_word(match["scale"])
 
 
 _SCALE_WORDS = {

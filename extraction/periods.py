@@ -41,9 +41,11 @@ _FROM_TO = re.compile(r"\bfrom\s+$|\bto\s+$", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014~\uff5e]|to|through)\s*", re.IGNORECASE)
 _FROM_DATE_TO = re.compile(rf"\bfrom\s+({DATE.pattern})\s+(?:to|through)\s+", re.IGNORECASE)
 PERIOD_LABEL = re.compile(
-    r"(?<![A-Za-z0-9])(?:(?P<q>[1-4])Q|Q(?P<q2>[1-4])|(?P<h>[12])H|H(?P<h2>[12])|(?P<m9>9)M"
-    r"|(?P<fy>FY))\s?'?(?P<yy>(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9/])"
+    r"(?<![A-Za-z0-9])(?:(?:(?P<q>[1-4])Q|Q(?P<q2>[1-4]))(?:\s?FY)?|(?P<h>[12])H|H(?P<h2>[12])"
+    r"|(?P<m9>9)M|(?P<fy>FY))\s?'?(?P<yy>(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9/])"
 )
+# "Trailing 12 Months Q2 2026": the twelve months that end with the quarter named next
+_TRAILING = re.compile(r"\b(?:trailing|last|past)\s+(?:12|twelve)\s+months\s+", re.I)
 
 
 def parse_date(match: re.Match[str]) -> dt.date | None:
@@ -250,6 +252,13 @@ def _find_periods(
                 day = parse_date(match)
                 if day:
                     add(match.start(), match.end(), describe(None, day))
+    if calendar_ and "months" in lowered:
+        for match in _TRAILING.finditer(text):
+            label = PERIOD_LABEL.match(text, match.end())
+            period = calendar_.period_of_label(label) if label else None
+            if period is not None and free(match.start(), label.end()):
+                start = duration_ending(period.end, 12)
+                add(match.start(), label.end(), describe(start, period.end))
     # a period label (case matters) holds a Q, an H, "9M" or "FY"
     if calendar_ and any(key in text for key in ("Q", "H", "9M", "FY")):
         for match in PERIOD_LABEL.finditer(text):

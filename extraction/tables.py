@@ -30,12 +30,13 @@ from extraction.numbers import (
     ParsedNumber,
     is_nil,
     parse_number,
+    parse_scaled_money,
     scale_of_word,
     to_base_units,
     xbrl_decimals,
 )
 from extraction.periods import FiscalCalendar, add_months, find_periods, months_between
-from extraction.units import Unit, is_count_caption, unit_of_header, unit_of_label
+from extraction.units import MONEY, Unit, is_count_caption, unit_of_header, unit_of_label
 
 INLINE_AMOUNT = re.compile(
     r"(?P<cur>JPY|\u00a5|US\$)\s?"
@@ -64,6 +65,7 @@ class DocContext:
     period: Period | None
     original_forecast_announced_on: dt.date | None = None
     forecasts_revised: bool = False  # the release says it changes its latest forecasts
+    currency: str = "JPY"  # of amounts whose caption gives a scale only ("In millions")
 
 
 @dataclass(slots=True)
@@ -406,7 +408,7 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
                 (c for c in reversed(columns[: col.index - 1]) if c.measure == Measure.VALUE), None
             )
             if left is not None:
-                col.period = col.period or left.period
+                col.period = col.period or _compared_period(columns, left)
                 col.item = (
                     col.item if col.item and not _CHANGE_HEADER.search(col.item) else left.item
                 )
@@ -414,6 +416,10 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
                     col.unit = left.unit
 
     table_unit = next((u for u in (unit_of_header(t) for t in _caption_units(captions)) if u), None)
+    currency = _table_currency(body, ctx)
+    table_unit = _with_currency(table_unit, currency)
+    for col in columns:
+        col.unit = _with_currency(col.unit, currency)
     context = _context_period(captions, ctx)
     if any(c.period for c in columns):
         orientation = "period_columns"
@@ -451,10 +457,44 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
     )
 
 
+def _table_currency(body: list[Row], ctx: DocContext) -> str:
+    """The currency of a table's amounts: dollars where its cells print "$"."""
+    dollars = any("$" in c.text for r in body for c in r.values)
+    return "USD" if dollars else ctx.currency
+
+
+def _with_currency(unit: Unit | None, currency: str) -> Unit | None:
+    """A caption's unit, its currency given where the caption gave a scale only."""
+    if unit is None or unit.unit != MONEY:
+        return unit
+    return Unit(currency, unit.scale)
+
+
+def _compared_period(columns: list[Column], left: Column) -> Period | None:
+    """The period a change column describes: the latest of the periods of the same length
+    it follows ("Q2 2026 | Q2 2025 | Change" is the change of Q2 2026)."""
+    period = left.period
+    if period is None or period.start is None:
+        return period
+    length = months_between(period.start, period.end)
+    for col in reversed(columns[: left.index - 1]):
+        other = col.period
+        if col.measure != Measure.VALUE or other is None or other.start is None:
+            break
+        if months_between(other.start, other.end) != length:
+            break
+        if other.end > period.end:
+            period = other
+    return period
+
+
 def _caption_units(captions: list[str]) -> list[str]:
     found = []
     for text in captions:
         found.extend(re.findall(r"\(([^()]*(?:yen|JPY|dollars|%)[^()]*)\)", text, re.I))
+        found.extend(
+            re.findall(r"\(\s*(in\s+(?:thousands|millions|billions)\b[^()]*)\)", text, re.I)
+        )
         found.extend(re.findall(r"(?:thousands|millions|billions) of yen|JPY \w+ions?", text, re.I))
     return found
 
@@ -477,6 +517,34 @@ def borrow_header(layout: Layout, sibling: Layout) -> None:
     layout.damaged_header = False
 
 
+def continues_table(layout: Layout, above: Layout) -> bool:
+    """Whether ``layout`` goes on with the table ``above`` it under the same header.
+
+    A statement interrupted by a paragraph ("Diluted EPS is calculated using the
+    following:") goes on without a header of its own: rows of as many values as the
+    table above, with no header row, caption or period of their own.
+    """
+    return (
+        not layout.header_rows
+        and not layout.captions
+        and layout.orientation != "period_columns"
+        and above.orientation == "period_columns"
+        and len(layout.columns) == len(above.columns)
+        and layout.block.first_line - above.block.last_line <= 4
+    )
+
+
+def continue_header(layout: Layout, above: Layout) -> None:
+    """Give a table that goes on after a paragraph the header of the table above it."""
+    for col, other in zip(layout.columns, above.columns, strict=True):
+        col.header, col.period, col.item = other.header, other.period, other.item
+        col.unit = col.unit or other.unit
+        col.measure = other.measure
+        col.flags.append("header_from_table_above")
+    layout.orientation = above.orientation
+    layout.table_unit = layout.table_unit or above.table_unit
+
+
 # ----------------------------------------------------------------------------- cells
 
 
@@ -488,6 +556,7 @@ class _Value:
     start: int  # digits span in the line
     end: int
     flags: list[str] = field(default_factory=list)
+    scale: int | None = None  # the power of ten a money cell prints ("$3,658 million")
 
 
 _NON_SPACE = re.compile(r"\S+")
@@ -562,6 +631,9 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
             continue
         text, offset, flags = entry
         parsed = parse_number(text)  # None for a nil mark too: no dash parses as a number
+        scale = None
+        if parsed is None and "$" in text:
+            parsed, scale = parse_scaled_money(text) or (None, None)
         if parsed is None:
             continue
         values.append(
@@ -572,6 +644,7 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
                 offset + parsed.token_start,
                 offset + parsed.token_end,
                 [*flags, *parsed.flags, *note_flags],
+                scale,
             )
         )
     return values, notes
@@ -747,6 +820,12 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                 and scale_unit.unit == "JPY"
             ):
                 unit = Unit(unit.unit, 0)  # "Thousands of yen" does not scale EPS
+            if _in_dollars(value, scale_unit):
+                unit, measure = _dollar_unit(value, measure, scale_unit, (*path_here[-1:], item))
+            elif value.parsed is not None and value.parsed.is_percent and unit != _PERCENT:
+                unit = _PERCENT  # a cell printed with "%" ("60.6%") in a table of no unit
+                if measure == Measure.CHANGE:
+                    measure = Measure.CHANGE_PERCENT
             if unit is None:
                 flags.append("unit_unknown")
                 unit = _UNKNOWN
@@ -799,6 +878,37 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
 _PERCENT = Unit("percent", 0)
 _COUNT = Unit("count", 0)
 _UNKNOWN = Unit("unknown", 0)
+
+
+def _in_dollars(value: _Value, scale_unit: Unit | None) -> bool:
+    """A cell of a dollar table, or a dollar amount: US conventions hold for it."""
+    return "$" in value.raw or (scale_unit is not None and scale_unit.unit == "USD")
+
+
+def _dollar_unit(
+    value: _Value, measure: Measure, scale_unit: Unit | None, labels: tuple[str, ...]
+) -> tuple[Unit, Measure]:
+    """The unit of a cell of a US table and its measure.
+
+    A per-share amount is in dollars a share and a share count is printed at the table's
+    scale ("In millions, except per-share amounts" counts shares in millions); the row
+    label or a heading above it ("Weighted-average number of shares:") says which. A
+    "%" cell is a percentage: in a change column, the change in percent.
+    """
+    assert value.parsed is not None
+    if value.parsed.is_percent or measure in (Measure.CHANGE_PERCENT, Measure.RATIO):
+        if measure == Measure.CHANGE:
+            measure = Measure.CHANGE_PERCENT
+        return _PERCENT, measure
+    scale = value.scale if value.scale is not None else scale_unit.scale if scale_unit else 0
+    for label in reversed(labels):
+        named = unit_of_label(label)
+        if named is None or named.unit not in ("JPY/share", "shares"):
+            continue
+        if named.unit == "shares":
+            return Unit("shares", scale), measure
+        return Unit("USD/share", 0), measure
+    return Unit("USD", scale), measure
 
 
 _POINT_IN_TIME = re.compile(
