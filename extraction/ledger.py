@@ -18,7 +18,9 @@ from extraction.periods import DATE, PERIOD_LABEL, may_hold_date
 _Rule = tuple[str, Callable[[str], list[tuple[int, int]]]]
 _SUPERSCRIPT_DIGITS = "\u00b9\u00b2\u00b3\u2070\u2074\u2075\u2076\u2077\u2078\u2079"
 _PERIOD_NAME = re.compile(
-    r"\b(?:[1-4]Q|Q[1-4]|[12]H|H[12])(?:[- ]end)?\b|\bFY\s?[0-9]{2,4}\b", re.I
+    # "FY12/25", "FY 3/26": the exchange's name for the fiscal year ending that month
+    r"\b(?:[1-4]Q|Q[1-4]|[12]H|H[12])(?:[- ]end)?\b|\bFY\s?(?:[0-9]{1,2}/[0-9]{2,4}|[0-9]{2,4})\b",
+    re.I,
 )
 
 
@@ -105,8 +107,16 @@ _RULES: list[_Rule] = [
         ),
     ),
     ("page reference", _spans(r"\bpages?\s+[0-9]+\b", re.I, needs=_has_any("page"))),
-    # a converted page footer: the page's number alone on its line
-    ("page number", _spans(r"^\s*[0-9]{1,3}\s*$")),
+    # a converted page footer: the page's number alone on its line, or between dashes
+    ("page number", _spans(r"^\s*(?:[-\u2013\u2014]\s*)?[0-9]{1,3}(?:\s*[-\u2013\u2014])?\s*$")),
+    # a table of contents: the page after a run of leader dots ("Overview .......... 2")
+    (
+        "page reference",
+        _spans(
+            r"(?<=[.\u00b7\ua78f\u2026\u30fb])\s*[0-9]{1,3}\s*$",
+            needs=_has_any("..", "\u00b7", "\ua78f", "\u2026", "\u30fb"),
+        ),
+    ),
     (
         "exhibit number",
         _spans(r"\b(?:EX|Exhibit)[- ]?[0-9]+(?:\.[0-9]+)?", needs=_has_any("ex")),
