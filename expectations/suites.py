@@ -12,6 +12,7 @@ import this module, so importing the package stays cheap.
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,8 @@ import great_expectations.expectations as gxe
 import yaml
 from great_expectations.expectations.row_conditions import Column
 
-MARTS_DIR = Path(__file__).resolve().parent.parent / "models" / "marts"
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+MARTS_DIR = PROJECT_DIR / "models" / "marts"
 
 Row = dict[str, Any]
 
@@ -60,7 +62,22 @@ def expect(
 # Mart suites: schema, keys, allowed values, plausible ranges
 # ---------------------------------------------------------------------------------------
 
-UNITS = ["JPY", "USD", "JPY/share", "shares", "count", "Gbps", "percent"]
+
+def _seed_column(seed: str, column: str) -> list[str]:
+    """One column of a dbt seed (``seeds/<seed>.csv``): the one list the models test against."""
+    with (PROJECT_DIR / "seeds" / f"{seed}.csv").open(encoding="utf-8", newline="") as rows:
+        return [row[column] for row in csv.DictReader(rows)]
+
+
+def _dbt_var(name: str) -> Any:
+    """A var of dbt_project.yml: the same limit the models check per document."""
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    return project["vars"][name]
+
+
+# Every currency and per-share unit of seeds/units.csv (JPY, USD, EUR, ..., JPY/share, ...).
+UNITS = _seed_column("units", "unit")
+UNIT_KINDS = sorted(set(_seed_column("units", "unit_kind")))
 MEASURES = ["value", "change", "change_percent", "ratio"]
 SCENARIOS = ["actual", "forecast"]
 FORECAST_STATUSES = ["original", "revised"]
@@ -85,13 +102,15 @@ SEGMENT_TYPES = [
     "revenue_category",
     "equity_component",
     "dividend_payment",
+    "extension",
     "unmapped",
 ]
 # XBRL decimals of anything a release prints: billions (-9) to hundredths of a yen (2);
 # the range leaves room for trillions and finer ratios, beyond it a scale was misread.
-DECIMALS_RANGE = (-12, 6)
+# The same range quarantines a document in the models (int_check_failures).
+DECIMALS_RANGE = (_dbt_var("decimals_min"), _dbt_var("decimals_max"))
 # A percentage beyond +-10000 % is a misplaced scale or a division by a near-zero base.
-PERCENT_LIMIT = 10_000
+PERCENT_LIMIT = _dbt_var("percent_limit")
 
 
 def contract_columns(model: str) -> list[str]:
@@ -325,12 +344,7 @@ def dim_line_items() -> Suite:
             *_not_null(m, ["line_item_id", "statement", "period_type", "unit_kind"]),
             _in_set(m, "statement", STATEMENTS, "statements"),
             _in_set(m, "period_type", PERIOD_TYPES, "period types"),
-            _in_set(
-                m,
-                "unit_kind",
-                ["monetary", "per_share", "shares", "count", "Gbps", "percent"],
-                "unit kinds",
-            ),
+            _in_set(m, "unit_kind", UNIT_KINDS, "unit kinds"),
             _in_set(m, "balance", ["debit", "credit"], "balances"),
             _in_set(m, "sign_rule", ["positive", "as_printed"], "sign rules"),
             _in_set(m, "weight", [1, -1], "roll-up weights"),

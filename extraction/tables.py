@@ -872,7 +872,32 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
             figures.append(figure)
             if measure == Measure.VALUE:
                 row_values.append(figure)
+    _members_from_repeated_headings(figures)
     return figures, issues
+
+
+_MIN_SHARED_ROWS = 2
+
+
+def _members_from_repeated_headings(figures: list[Figure]) -> None:
+    """Headings over the same rows are members: "Analog:" / Revenue, Operating profit, then
+    "Embedded Processing:" / Revenue, Operating profit. Each group of rows under such a
+    heading (a label-only row ending in a colon) names the same items, so the heading is
+    what tells them apart (a segment), not a parent line item. Headings over different rows
+    ("Current assets:", "Non-current assets:") stay parents."""
+    groups: dict[str, frozenset[str]] = {}
+    for heading in {f.label_path[-1] for f in figures if f.member is None and f.label_path}:
+        if heading.rstrip().endswith(":"):
+            groups[heading] = frozenset(
+                f.item_label for f in figures if f.label_path and f.label_path[-1] == heading
+            )
+    shapes = Counter(rows for rows in groups.values() if len(rows) >= _MIN_SHARED_ROWS)
+    repeated = {rows for rows, count in shapes.items() if count >= 2}
+    members = {heading for heading, rows in groups.items() if rows in repeated}
+    for figure in figures:
+        if figure.member is None and figure.label_path and figure.label_path[-1] in members:
+            figure.member = figure.label_path[-1].rstrip(": ")
+            figure.label_path = ()
 
 
 _PERCENT = Unit("percent", 0)

@@ -17,27 +17,25 @@ document_versions as (
 
 ),
 
-identity_failures as (
+check_failures as (
 
-    select * from {{ ref('int_identity_failures') }}
+    select * from {{ ref('int_check_failures') }}
 
 ),
 
--- why a document is held back, in words: each identity it breaks, where and by how much
+-- why a document is held back, in words: each identity it breaks or value out of range,
+-- where and by how much
 quarantine_reasons as (
 
     select
         document_id,
         'quarantined: its facts break '
         || {{ dbt.listagg(
-            measure="identity_name || ' for ' || period_id || ' (' || segment_id || ', '
-            || scenario || '): off by ' || cast(cast(difference as decimal(38, 0)) as varchar)
-            || ' yen, ' || cast(cast(tolerance as decimal(38, 0)) as varchar)
-            || ' allowed by the printed precision'",
+            measure="reason",
             delimiter_text="'; '",
-            order_by_clause="order by identity_name, period_id"
+            order_by_clause="order by check_kind, check_name, period_id, reason"
         ) }} as reason
-    from identity_failures
+    from check_failures
     group by document_id
 
 ),

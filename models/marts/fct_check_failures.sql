@@ -1,14 +1,30 @@
 {#
-    Failed checks, queryable: every accounting identity a document's facts break, with the
-    period, segment, the difference and the tolerance the printed precision allowed. The
-    documents listed here are quarantined (dim_documents.status).
+    Failed checks, queryable. Two severities:
+      - 'blocking': an accounting identity a document's facts break, or a fact out of its
+        allowed range (int_check_failures); the document is quarantined (dim_documents.status).
+      - 'withheld': a figure the warehouse cannot type (a unit not in seeds/units.csv, an
+        unknown measure or period); that figure alone is left out, with the source line and
+        the token as printed, and its document publishes the rest.
 #}
 
 with
 
 failures as (
 
-    select * from {{ ref('int_identity_failures') }}
+    select * from {{ ref('int_check_failures') }}
+
+),
+
+figures as (
+
+    select * from {{ ref('int_figures_mapped') }}
+
+),
+
+withheld as (
+
+    select * from figures
+    where withheld_reason is not null
 
 ),
 
@@ -18,26 +34,57 @@ final as (
         -- ids
         md5(
             concat_ws(
-                '|', document_id, identity_name, period_id, segment_id, scenario,
-                coalesce(forecast_status, '')
+                '|', document_id, check_name, period_id, segment_id, scenario,
+                coalesce(forecast_status, ''), coalesce(figure_id, '')
             )
         ) as check_failure_id,
         document_id,
         period_id,
         segment_id,
+        figure_id,
 
         -- strings
-        identity_name as check_name,
-        'accounting_identity' as check_kind,
+        check_name,
+        check_kind,
         'blocking' as severity,
         scenario,
         forecast_status,
+        cast(null as varchar) as printed_token,
+        reason,
 
         -- numerics
         cast(difference as decimal(38, 6)) as difference,
-        cast(tolerance as decimal(38, 6)) as tolerance
+        cast(tolerance as decimal(38, 6)) as tolerance,
+        cast(source_line as integer) as source_line
 
     from failures
+
+    union all
+
+    select
+        md5(concat_ws('|', document_id, 'withheld', figure_id)) as check_failure_id,
+        document_id,
+        case
+            when period_type = 'instant' then 'I' || cast(period_end as varchar)
+            when period_start is not null and period_end is not null
+                then
+                    'D' || cast(period_start as varchar) || '_'
+                    || cast(period_end as varchar)
+        end as period_id,
+        segment_id,
+        figure_id,
+        withheld_code as check_name,
+        'figure_withheld' as check_kind,
+        'withheld' as severity,
+        scenario,
+        forecast_status,
+        raw_text as printed_token,
+        'withheld "' || raw_text || '" (' || coalesce(item_label, '') || ') on line '
+        || cast(line_number as varchar) || ': ' || withheld_reason as reason,
+        cast(null as decimal(38, 6)) as difference,
+        cast(null as decimal(38, 6)) as tolerance,
+        cast(line_number as integer) as source_line
+    from withheld
 
 )
 

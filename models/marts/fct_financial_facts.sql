@@ -32,10 +32,10 @@ documents as (
 
 ),
 
--- documents whose facts break an accounting identity are held back (quarantined)
+-- documents whose facts break an accounting identity or a range are held back (quarantined)
 quarantined as (
 
-    select distinct document_id from {{ ref('int_identity_failures') }}
+    select distinct document_id from {{ ref('int_check_failures') }}
 
 ),
 

@@ -236,7 +236,16 @@ growth as (
             currents.company_id = printed.company_id
             and currents.line_item_id = printed.line_item_id
             and currents.segment_id = printed.segment_id
-            and currents.period_id = printed.period_id
+            and (
+                currents.period_id = printed.period_id
+                -- the YoY change of a balance runs from the day after the prior balance
+                or (
+                    currents.period_type = 'instant'
+                    and currents.period_end = printed.period_end
+                    and cast({{ dbt.dateadd('day', 1, 'priors.period_end') }} as date)
+                    = printed.period_start
+                )
+            )
     where
         currents.unit != 'percent'
         -- growth across a change of sign (a loss to a profit) or from zero is not meaningful
