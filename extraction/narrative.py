@@ -58,6 +58,12 @@ _PERIOD_AFTER = re.compile(
     r"(?:for|as of|as at|in|at)\s+",
     re.IGNORECASE,
 )
+# the two ends of a range: "between $2.23 and $2.57", "in the range of $5.65 billion to ..."
+_RANGE_LOW_BEFORE = re.compile(
+    r"\b(?:between|range of|from)\s*(?:approximately\s+|about\s+)?$", re.I
+)
+_RANGE_NEXT = re.compile(r"^\s*(?:and|to|-|\u2013)\s", re.I)
+_RANGE_HIGH_BEFORE = re.compile(r"(?:\band|\bto|-|\u2013)\s*$", re.I)
 _BOUND_BEFORE = re.compile(r"\b(?:over|more than|at least|above|under|less than)\s*$", re.I)
 _ANNOUNCEMENT_DATE = re.compile(r"\b(?:on|disclosed on|announced on|dated)\s+$", re.I)
 _STOP = {
@@ -224,7 +230,7 @@ _LOSS = re.compile(r"\bloss\b", re.I)
 _LOSS_START = re.compile(r"\bloss", re.I)
 _FLOW = re.compile(r"\bcash (?:provided|used)|\bcash flows?\b|\brevenues?\b|\bnet sales\b", re.I)
 _BALANCE_WORDS = re.compile(r"\bbalance\b|\bas of\b|\bbacklog\b", re.I)
-_PER_SHARE_WORDS = re.compile(r"per[\s\W]*share|dividends?", re.I)
+_PER_SHARE_WORDS = re.compile(r"per[\s\W]*share|dividends?|\bEPS\b", re.I)
 
 
 def _content_words(text: str) -> list[str]:
@@ -334,7 +340,8 @@ def narrative_figures(lines: list[str], line_numbers: list[int], ctx: DocContext
         if stripped.endswith(":"):
             heading = _LEAD_TRIM.sub("", stripped.rstrip(":")).strip()
             heading_period = named_period(stripped, ctx)
-        elif not line_figures or len(stripped) > 200:
+        elif (not line_figures and any(c.isalpha() for c in stripped)) or len(stripped) > 200:
+            # a footnote mark or page number alone on its line does not end the bullets
             heading, heading_period = None, None
     return figures
 
@@ -403,6 +410,14 @@ def _line_figures(
                 change_in and change_in["word"].lower() == "decrease"
             ):
                 sign = -1
+            if _RANGE_LOW_BEFORE.search(before) and _RANGE_NEXT.match(after):
+                flags.append("range_low")  # "in the range of $5.65 billion to $6.15 billion"
+            elif (
+                previous is not None
+                and "range_low" in previous.flags
+                and _RANGE_HIGH_BEFORE.search(before)
+            ):
+                flags.append("range_high")
             if _BOUND_BEFORE.search(before):
                 flags.append("bound_" + _BOUND_BEFORE.search(before).group().split()[0].lower())
             inherited = label is None and not component

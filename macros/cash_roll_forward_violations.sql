@@ -1,7 +1,8 @@
 {#
     Rows that break opening cash + net change = closing cash: cash and cash equivalents at
     the start of a period + the net change the statement of cash flows reports for the
-    period = cash and cash equivalents at its end. The opening balance is the instant the day
+    period (+ cash gained or lost by a change in the scope of consolidation, where printed)
+    = cash and cash equivalents at its end. The opening balance is the instant the day
     before the period starts (the previous fiscal year end). Evaluated per document, segment,
     scenario and forecast status where all three were reported, on the period of the net
     change; the tolerance is three halves of a unit of the coarsest printing, as in
@@ -19,7 +20,20 @@ facts as (
     select * from {{ facts_relation if facts_relation is not none else ref('fct_financial_facts') }}
     where
         measure = 'value'
-        and line_item_id in ('cash_and_cash_equivalents', 'net_change_in_cash')
+        and line_item_id in (
+            'cash_and_cash_equivalents', 'net_change_in_cash', 'cash_change_from_consolidation_scope'
+        )
+
+),
+
+scope_changes as (
+
+    select
+        document_id, segment_id, scenario, forecast_status, period_start, period_end,
+        sum(value) as value
+    from facts
+    where line_item_id = 'cash_change_from_consolidation_scope' and period_type = 'duration'
+    group by document_id, segment_id, scenario, forecast_status, period_start, period_end
 
 ),
 
@@ -46,7 +60,8 @@ evaluated as (
         changes.scenario,
         changes.forecast_status,
         'opening_cash_plus_net_change_equals_closing_cash' as identity_name,
-        opening.value + changes.value - closing.value as difference,
+        opening.value + changes.value + coalesce(scope_changes.value, 0) - closing.value
+            as difference,
         3 * power(10, -least(opening.decimals, changes.decimals, closing.decimals)) / 2
             as tolerance
     from changes
@@ -65,6 +80,14 @@ evaluated as (
             and changes.scenario = closing.scenario
             and changes.forecast_status is not distinct from closing.forecast_status
             and changes.period_end = closing.period_end
+    left join scope_changes
+        on
+            changes.document_id = scope_changes.document_id
+            and changes.segment_id = scope_changes.segment_id
+            and changes.scenario = scope_changes.scenario
+            and changes.forecast_status is not distinct from scope_changes.forecast_status
+            and changes.period_start = scope_changes.period_start
+            and changes.period_end = scope_changes.period_end
 
 ),
 

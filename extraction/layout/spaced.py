@@ -48,6 +48,9 @@ _CAPTION = re.compile(
     re.I,
 )
 _MAX_HEADER_LINES = 30
+# a label that holds an amount or a percentage, or ends in a range's "+/-", is a sentence
+# that happens to end in a number ("... in a range of 61.6% +/- 1.0%")
+_PROSE_LABEL = re.compile(r"[0-9]%|[$\u00a5\u20ac\u00a3][0-9]|(?:\+/-|\u00b1)$")
 _MAX_LABEL_LINES = 3
 _MAX_HEADINGS = 4  # label-only lines between a header and the first row
 _SENTENCE_WORDS = 14  # a label longer than this is prose
@@ -111,6 +114,8 @@ def _is_row(label: list[Word], values: list[Word]) -> bool:
     if not values or len(label) > _SENTENCE_WORDS:
         return False
     text = " ".join(w.text for w in label)
+    if _PROSE_LABEL.search(text):
+        return False
     if _PAGE_MARK.match(f"{text} {' '.join(v.text for v in values)}".strip()):
         return False
     # a sentence that ends in a number ("... decreased by 5.2") is prose
