@@ -46,6 +46,7 @@ from extraction.tables import (
     continue_header,
     continues_table,
     figures_of,
+    members_from_repeated_headings,
 )
 
 PARSER_VERSION = "0.2.0"
@@ -162,6 +163,7 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
         found, issues = figures_of(layout, ctx)
         figures.extend(found)
         result.issues.extend(issues)
+    members_from_repeated_headings(figures)
     prose = [(n, line) for n, line in enumerate(lines, start=1) if n not in table_lines]
     figures.extend(narrative_figures([line for _, line in prose], [n for n, _ in prose], ctx))
     document.currency = _currency(figures)

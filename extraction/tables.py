@@ -872,24 +872,31 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
             figures.append(figure)
             if measure == Measure.VALUE:
                 row_values.append(figure)
-    _members_from_repeated_headings(figures)
     return figures, issues
 
 
 _MIN_SHARED_ROWS = 2
+_OPENS_BREAKDOWN = re.compile(r"\b(?:to|of|for|by|from|in|on|as follows)\s*:\s*$", re.I)
+# a footnote mark after a label: "Operating profit *", "Revenue (a)", "Net sales 1"
+_FOOTNOTE_MARK = re.compile(r"\s*(?:\*+|\([a-z]\)|[0-9]|[\u00b9\u00b2\u00b3])$")
 
 
-def _members_from_repeated_headings(figures: list[Figure]) -> None:
+def members_from_repeated_headings(figures: list[Figure]) -> None:
     """Headings over the same rows are members: "Analog:" / Revenue, Operating profit, then
     "Embedded Processing:" / Revenue, Operating profit. Each group of rows under such a
     heading (a label-only row ending in a colon) names the same items, so the heading is
     what tells them apart (a segment), not a parent line item. Headings over different rows
-    ("Current assets:", "Non-current assets:") stay parents."""
+    ("Current assets:", "Non-current assets:") stay parents. Asked of a whole document's
+    table figures: such a table often runs over a page break."""
     groups: dict[str, frozenset[str]] = {}
     for heading in {f.label_path[-1] for f in figures if f.member is None and f.label_path}:
-        if heading.rstrip().endswith(":"):
+        # "Profit for the year attributable to:" opens a breakdown of the line item, not a
+        # member: a name does not end in a preposition
+        if heading.rstrip().endswith(":") and not _OPENS_BREAKDOWN.search(heading):
             groups[heading] = frozenset(
-                f.item_label for f in figures if f.label_path and f.label_path[-1] == heading
+                _FOOTNOTE_MARK.sub("", f.item_label)
+                for f in figures
+                if f.label_path and f.label_path[-1] == heading
             )
     shapes = Counter(rows for rows in groups.values() if len(rows) >= _MIN_SHARED_ROWS)
     repeated = {rows for rows, count in shapes.items() if count >= 2}

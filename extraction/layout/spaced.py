@@ -276,7 +276,11 @@ def _claim_pending(
         # values alone: the lines just above are the row's label
         take = min(_MAX_LABEL_LINES, len(pending))
         label_lines, pending = pending[-take:], pending[:-take]
-    if row.label and _ends_with_label_fragment(pending, row):
+    if row.label and _continues_label_above(pending, row):
+        # "Dividends received from entities accounted for using equity" / "method 12,898":
+        # a label wrapped before its last words, which start in lower case
+        label_lines, pending = pending[-1:], pending[:-1]
+    elif row.label and _ends_with_label_fragment(pending, row):
         # "Fiscal year ended" / "March 31, 2025 - 45.00 ...": a label split before its date
         label_lines, pending = pending[-1:], pending[:-1]
     if previous_row is not None and len(previous_row.values) == len(row.values):
@@ -307,6 +311,13 @@ def _header_of(lines: list[MappedLine], columns: int, whole: bool = False) -> He
 
 def _located(line: MappedLine) -> list[tuple[Word, MappedLine]]:
     return [(w, line) for w in words_of(line.text)]
+
+
+def _continues_label_above(pending: list[MappedLine], row: SpacedRow) -> bool:
+    if not pending or not row.label[0].text[:1].islower():
+        return False
+    above = pending[-1].text.strip()
+    return bool(above) and not above.endswith((":", ".")) and row_of(pending[-1]) is None
 
 
 def _ends_with_label_fragment(pending: list[MappedLine], row: SpacedRow) -> bool:

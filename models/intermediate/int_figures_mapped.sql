@@ -527,8 +527,10 @@ mapped_standard as (
 
 ),
 
--- Every other table figure is a fact of its company's own line item. Its id is stable
--- across the company's releases: company, parent label and label.
+-- Every other figure is a fact of its company's own line item. Its id is stable across
+-- the company's releases as long as their wording is: company, parent label and label (a
+-- sentence's subject, for prose). The two ends of a range ("between $2.23 and $2.57") are
+-- two line items, `.low` and `.high`, so that both are kept.
 extension_candidates as (
 
     select
@@ -544,13 +546,23 @@ extension_candidates as (
         || case
             when label_path != '' then {{ extension_slug('parent_key') }} || '/' else ''
         end
-        || {{ extension_slug('item_key') }} as short_id
+        || {{ extension_slug('item_key') }}
+        || case
+            when flags like '%range_low%' then '.low'
+            when flags like '%range_high%' then '.high'
+            else ''
+        end as short_id
     from mapped_standard
     where
         standard_line_item_id is null
         and withheld_reason is null
         and value is not null
-        and section_kind != 'narrative'
+        -- a sentence's amount without a subject of its own describes the amount it
+        -- follows ("up 5.2% YoY"): it takes that one's line item (anchored, below)
+        and (
+            section_kind != 'narrative'
+            or (item_key != '' and (anchor_figure_id is null or flags like '%range_high%'))
+        )
 
 ),
 
@@ -605,6 +617,31 @@ extensions as (
 
 ),
 
+-- a change or comparative in a sentence whose subject is an extension of its own
+anchored_extensions as (
+
+    select
+        mapped_standard.figure_id,
+        extensions.line_item_id
+    from mapped_standard
+    inner join extensions on mapped_standard.anchor_figure_id = extensions.figure_id
+    left join extensions as own on mapped_standard.figure_id = own.figure_id
+    where
+        mapped_standard.standard_line_item_id is null
+        and mapped_standard.withheld_reason is null
+        and mapped_standard.value is not null
+        and own.figure_id is null
+
+),
+
+all_extensions as (
+
+    select * from extensions
+    union all
+    select * from anchored_extensions
+
+),
+
 assigned as (
 
     select
@@ -623,7 +660,7 @@ assigned as (
             when extensions.line_item_id is not null then 'extension'
         end as assigned_method
     from mapped_standard
-    left join extensions on mapped_standard.figure_id = extensions.figure_id
+    left join all_extensions as extensions on mapped_standard.figure_id = extensions.figure_id
 
 ),
 
