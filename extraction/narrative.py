@@ -46,6 +46,9 @@ _CHANGE_BEFORE = re.compile(
     r"|increases|decreases)\b(?:\s+(?:by|of))?\s*(?:approximately\s+|about\s+)?$",
     re.IGNORECASE,
 )
+# a short line of words without a figure or a sentence's end: the subject of the lines under
+# it that name none
+_SHORT_HEADING = re.compile(r"[A-Z(\[][^.;,]{2,58}[^.;,\s]")
 _BRACKET_BEFORE = re.compile(r"(?:million|billion|thousand)s?\s*\[\s*$", re.IGNORECASE)
 _NEGATIVE_WORDS = {"down", "decreased", "decrease", "fell", "declined", "decreases"}
 _YOY_AFTER = re.compile(
@@ -337,7 +340,8 @@ def narrative_figures(lines: list[str], line_numbers: list[int], ctx: DocContext
         line_figures = _line_figures(line, number, ctx, heading, heading_period)
         figures.extend(line_figures)
         stripped = line.strip()
-        if stripped.endswith(":"):
+        if stripped.endswith(":") or (not line_figures and _SHORT_HEADING.fullmatch(stripped)):
+            # "Reference: Equity" over "As of March 31, 2026 ¥646,417 million"
             heading = _LEAD_TRIM.sub("", stripped.rstrip(":")).strip()
             heading_period = named_period(stripped, ctx)
         elif (not line_figures and any(c.isalpha() for c in stripped)) or len(stripped) > 200:

@@ -777,6 +777,9 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
     orientation = layout.orientation
     marked = _has_forecast_marks(layout) if orientation == "period_rows" else None
     member_unit = unit_of_label(caption_text)
+    # "(1) Non-consolidated operating results": the parent company alone, another entity
+    # than the group the rest of the release reports on
+    scope = NON_CONSOLIDATED if _NON_CONSOLIDATED.search(caption_text) else None
     # what every figure of the table shares
     title = layout.title
     kind = layout.kind
@@ -850,7 +853,7 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                 path_here,  # label_path
                 col.header,  # column_header
                 col.index,  # column_index
-                col.member,  # member
+                col.member or scope,  # member
                 period,
                 scenario,
                 "revised" if forecast and ctx.forecasts_revised else None,  # forecast_status
@@ -866,8 +869,11 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                 value.start,  # char_start
                 value.end,  # char_end
                 tuple(dict.fromkeys(flags)),  # flags
-                # anchor: a change column describes the value on its left in the same row
-                row_values[-1] if measure != Measure.VALUE and row_values else None,
+                # anchor: a change column describes the value on its left in the same row,
+                # unless it names an item of its own ("Dividend payout ratio")
+                row_values[-1]
+                if measure != Measure.VALUE and row_values and row_values[-1].item_label == item
+                else None,
             )
             figures.append(figure)
             if measure == Measure.VALUE:
@@ -875,6 +881,8 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
     return figures, issues
 
 
+NON_CONSOLIDATED = "Non-consolidated"
+_NON_CONSOLIDATED = re.compile(r"\bnon-?consolidated\b", re.I)
 _MIN_SHARED_ROWS = 2
 _OPENS_BREAKDOWN = re.compile(r"\b(?:to|of|for|by|from|in|on|as follows)\s*:\s*$", re.I)
 # a footnote mark after a label: "Operating profit *", "Revenue (a)", "Net sales 1"
