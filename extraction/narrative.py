@@ -343,7 +343,8 @@ def narrative_figures(lines: list[str], line_numbers: list[int], ctx: DocContext
         if stripped.endswith(":") or (not line_figures and _SHORT_HEADING.fullmatch(stripped)):
             # "Reference: Equity" over "As of March 31, 2026 ¥646,417 million"
             heading = _LEAD_TRIM.sub("", stripped.rstrip(":")).strip()
-            heading_period = named_period(stripped, ctx)
+            # "Financial Targets for FY2031": the period its lines speak of
+            heading_period = named_period(stripped, ctx) or _period_in(stripped, ctx.calendar)
         elif (not line_figures and any(c.isalpha() for c in stripped)) or len(stripped) > 200:
             # a footnote mark or page number alone on its line does not end the bullets
             heading, heading_period = None, None

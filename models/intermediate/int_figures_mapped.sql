@@ -76,6 +76,10 @@ keyed as (
         {{ company_id('documents.exchange', 'documents.stock_code', 'documents.company_name') }}
             as company_id,
         {{ normalize_label('figures.item_label') }} as item_key,
+        figures.section_kind = 'narrative'
+        and length(figures.row_label) <= {{ var('highlight_line_max_length') }}
+        and starts_with(lower(figures.row_label), lower(figures.item_label))
+        and figures.item_label != '' as is_highlight_line,
         coalesce(
             {{ normalize_label("trim(regexp_extract(figures.label_path, '[^>]*$'))") }}, ''
         ) as parent_key,
@@ -149,8 +153,13 @@ wording_candidates as (
             and (
                 line_item_map.section_scope = keyed.section_kind
                 -- a sentence's subject is too loose for the generic rows: "Gross profit was"
-                -- may speak of one service line; narrative uses its own rows or the value
-                or (line_item_map.section_scope = '*' and keyed.section_kind != 'narrative')
+                -- may speak of one service line; narrative uses its own rows or the value,
+                -- except a highlights line that is its subject and amounts alone ("Total
+                -- revenues JPY53.0 billion up 5.2% YoY")
+                or (
+                    line_item_map.section_scope = '*'
+                    and (keyed.section_kind != 'narrative' or keyed.is_highlight_line)
+                )
             )
             and (
                 line_item_map.parent_label = '*'
@@ -542,6 +551,11 @@ extension_candidates as (
         full_path,
         measure,
         unit_kind,
+        scenario,
+        period_type,
+        period_start,
+        period_end,
+        value,
         'ext:' || company_id || ':'
         || case
             when label_path != '' then {{ extension_slug('parent_key') }} || '/' else ''
@@ -634,11 +648,59 @@ anchored_extensions as (
 
 ),
 
-all_extensions as (
+extended as (
 
     select * from extensions
     union all
     select * from anchored_extensions
+
+),
+
+-- a sentence's subject that names several amounts of one period ("2Q-end and annual
+-- dividend per share of JPY10 and JPY29.75"): which amount is which is not printed, so
+-- none of them becomes a fact; each keeps its reason
+extended_prose as (
+
+    select
+        extended.figure_id,
+        extended.line_item_id,
+        mapped_standard.document_id,
+        mapped_standard.measure,
+        mapped_standard.scenario,
+        mapped_standard.period_type,
+        mapped_standard.period_start,
+        mapped_standard.period_end,
+        mapped_standard.value
+    from extended
+    inner join mapped_standard on extended.figure_id = mapped_standard.figure_id
+    where mapped_standard.section_kind = 'narrative'
+
+),
+
+ambiguous_prose as (
+
+    select candidates.figure_id
+    from extended_prose as candidates
+    inner join extended_prose as same_subject
+        on
+            candidates.document_id = same_subject.document_id
+            and candidates.line_item_id = same_subject.line_item_id
+            and candidates.measure = same_subject.measure
+            and candidates.scenario = same_subject.scenario
+            and candidates.period_type = same_subject.period_type
+            and candidates.period_end = same_subject.period_end
+            and candidates.period_start is not distinct from same_subject.period_start
+            and candidates.value != same_subject.value
+    group by candidates.figure_id
+
+),
+
+all_extensions as (
+
+    select extended.*
+    from extended
+    left join ambiguous_prose on extended.figure_id = ambiguous_prose.figure_id
+    where ambiguous_prose.figure_id is null
 
 ),
 
@@ -755,11 +817,13 @@ dated as (
         assigned.measure in ('change', 'change_percent')
         and assigned.period_type = 'instant' as is_balance_change,
         parent_line_items.parent_line_item_id,
-        parent_line_items.parent_segment_id
+        parent_line_items.parent_segment_id,
+        ambiguous_prose.figure_id is not null as is_ambiguous_prose
     from assigned
     left join prior_in_row on assigned.figure_id = prior_in_row.figure_id
     left join prior_in_document on assigned.figure_id = prior_in_document.figure_id
     left join parent_line_items on assigned.figure_id = parent_line_items.figure_id
+    left join ambiguous_prose on assigned.figure_id = ambiguous_prose.figure_id
 
 ),
 
@@ -843,6 +907,10 @@ final as (
                 then 'the figures of its sentence map to different line items'
             when checked.value_match_candidates is not null
                 then 'the value matches several line items: ' || checked.value_match_candidates
+            when checked.is_ambiguous_prose
+                then
+                    'its sentence names several amounts of "' || checked.item_key
+                    || '" for the same period; which is which is not printed'
             else
                 'no row of seeds/line_item_map.csv maps "' || checked.item_key || '" under "'
                 || checked.parent_key || '" in ' || checked.section_kind

@@ -75,6 +75,16 @@ extensions as (
             parent_items.statement,
             case
                 when latest_printing.section_kind like 'profit_or_loss%' then 'profit_or_loss'
+                -- the exchange summary's and highlights' results are income statement lines
+                when
+                    latest_printing.section_kind in (
+                        'operating_results_summary', 'segment_results_summary', 'highlights',
+                        'targets'
+                    )
+                    and latest_printing.unit_kind in ('monetary', 'per_share')
+                    then 'profit_or_loss'
+                when latest_printing.section_kind = 'financial_position_summary'
+                    then 'financial_position'
                 when latest_printing.section_kind like 'comprehensive_income%'
                     then 'comprehensive_income'
                 when latest_printing.section_kind like 'financial_position%'
@@ -168,7 +178,9 @@ final as (
         extensions.map_parent_label,
         extensions.map_label_pattern,
         1 as weight,
-        cast(null as integer) as presentation_order,
+        -- right after the standard row it rolls up into; after every standard row otherwise
+        coalesce(parent_items.presentation_order, {{ var('extension_presentation_order') }}) + 1
+            as presentation_order,
         extensions.is_total,
         true as is_extension
     from extensions

@@ -275,4 +275,5 @@ def test_fixture_documents_come_through_with_their_revenue(warehouse: Path) -> N
         ("iij_q1_highlights_only.txt", IIJ, "D2023-04-01_2023-06-30", Decimal("64800000000")),
     ]
     companies = query(warehouse, "select company_id from marts.dim_companies order by 1")
-    assert companies == [(NORTHWIND,), (IIJ,)]
+    # and the invented companies of the layout fixtures (a US 8-K, a tanshin)
+    assert companies == [(NORTHWIND,), ("nasdaq-brmw",), (IIJ,), ("tse-9999",)]
