@@ -16,18 +16,20 @@ from typing import NamedTuple
 NUMBER_TOKEN = re.compile(r"[0-9](?<![0-9]{2})(?:[0-9]{0,2}(?:,[0-9]{3})+|[0-9]*)(?:\.[0-9]+)?")
 SUPERSCRIPT_TOKEN = re.compile(r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+")
 
-NIL_MARKERS = frozenset({"-", "\u2014", "\u2013", "\u2012", "\u2015", "_", "\uff0d", "\u2212"})
+NIL_MARKERS = frozenset(
+    {"-", "--", "\u2014", "\u2013", "\u2012", "\u2015", "_", "\uff0d", "\u2212"}
+)
 _NEGATIVE_PREFIXES = ("-", "\u2212", "\u25b3", "\u25b2")  # minus, triangles used in Japan
 
 # A dollar sign may open a US money cell ("$5,463", "$(0.01)") and a percent sign may
 # follow a negative in parentheses ("(61)%"): cells rebuilt from the stacked layout.
 _CELL = re.compile(
-    r"""^(?:\$\s?)?(?P<open>\()?
+    r"""^(?:\$\s?)?(?P<open>[(\uff08])?
         (?P<neg>[-\u2212\u25b3\u25b2])?\s*(?:\$\s?)?
         (?P<digits>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)
         (?P<frac>\.[0-9]*)?
         \s*(?P<pct>%)?
-        (?P<close>\))?(?P<pct_after>%)?$""",
+        (?P<close>[)\uff09])?(?P<pct_after>%)?$""",
     re.VERBOSE,
 )
 
