@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import os
 import shutil
 import subprocess
 import sys
@@ -34,6 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+from benchmarks.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_FOLDER = ROOT.parent / "shared" / "realworld"
@@ -63,7 +64,6 @@ START_WINDOW_DAYS = 7  # 52/53-week years: a duration may start up to a week off
 END_WINDOW_DAYS = 3
 WORKSPACE_MARK = ".answer_keys_workspace"
 UNPARSED_FILE = "unparsed_tokens.tsv"
-TELEMETRY = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
 
 
 class InputError(ValueError):
@@ -346,40 +346,6 @@ def _number(text: dict[str, str], column: str, where: str, kind: type) -> Decima
 # ---------------------------------------------------------------- the workspace and the run
 
 
-@dataclass(frozen=True)
-class Workspace:
-    """The pipeline's folders for one measurement, all under ``root``."""
-
-    root: Path
-
-    @property
-    def disclosures(self) -> Path:
-        return self.root / "disclosures"
-
-    @property
-    def warehouse(self) -> Path:
-        return self.root / "warehouse" / "disclosures.duckdb"
-
-    @property
-    def build_db(self) -> Path:
-        return self.root / "build" / "disclosures_build.duckdb"
-
-    @property
-    def log(self) -> Path:
-        return self.root / "pipeline.log"
-
-    def environment(self) -> dict[str, str]:
-        """The pipeline's environment: every path inside the workspace."""
-        return dict(
-            os.environ,
-            **TELEMETRY,
-            DISCLOSURES_DIR=str(self.disclosures),
-            WAREHOUSE_PATH=str(self.warehouse),
-            BUILD_DB_PATH=str(self.build_db),
-            DAGSTER_HOME=str(self.root / "dagster_home"),
-        )
-
-
 def prepare_workspace(workdir: Path | None) -> Workspace:
     """A new temporary folder, or ``workdir`` emptied of a previous measurement's files.
 
@@ -411,7 +377,7 @@ def run_pipeline(space: Workspace, documents: Sequence[Path]) -> bool:
         completed = subprocess.run(
             [sys.executable, "-m", "orchestration.cli", "run"],
             cwd=ROOT,
-            env=space.environment(),
+            env=space.env(),
             stdout=log,
             stderr=subprocess.STDOUT,
             check=False,

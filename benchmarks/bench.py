@@ -37,11 +37,11 @@ sys.path.insert(0, str(ROOT))  # corpus/ and benchmarks/ are read from the check
 
 from benchmarks import throughput  # noqa: E402
 from benchmarks.accuracy import compare  # noqa: E402
+from benchmarks.workspace import TELEMETRY, Workspace  # noqa: E402
 from corpus import generate_corpus  # noqa: E402
 from reporting.analyses import compile_analyses  # noqa: E402
 
 PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "great-expectations")
-TELEMETRY = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
 TARGETS = {
     "extraction": 50.0,  # releases per second per core
     "pipeline_1000": 90.0,  # seconds
@@ -149,39 +149,6 @@ def run_process(command: list[str], env: dict[str, str], log: Path) -> ProcessRu
         usage.ru_maxrss * 1024,
         memory.peak,
     )
-
-
-@dataclass
-class Workspace:
-    """One pipeline's folders: disclosures, warehouse, build database, Dagster home."""
-
-    root: Path
-
-    @property
-    def disclosures(self) -> Path:
-        return self.root / "disclosures"
-
-    @property
-    def warehouse(self) -> Path:
-        return self.root / "warehouse" / "disclosures.duckdb"
-
-    @property
-    def build_db(self) -> Path:
-        return self.root / "build" / "disclosures_build.duckdb"
-
-    @property
-    def dagster_home(self) -> Path:
-        return self.root / "dagster_home"
-
-    def env(self) -> dict[str, str]:
-        return dict(
-            os.environ,
-            **TELEMETRY,
-            DISCLOSURES_DIR=str(self.disclosures),
-            WAREHOUSE_PATH=str(self.warehouse),
-            BUILD_DB_PATH=str(self.build_db),
-            DAGSTER_HOME=str(self.dagster_home),
-        )
 
     @classmethod
     def fresh(cls, root: Path, releases: list[Path]) -> Workspace:

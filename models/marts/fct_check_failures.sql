@@ -24,17 +24,24 @@ figures as (
 
 ),
 
-withheld as (
+-- figures that are no fact: withheld (the warehouse cannot type them) or unpublished
+-- (another reason, in unmapped_reason)
+listed as (
 
-    select * from figures
-    where withheld_reason is not null
-
-),
-
-unpublished as (
-
-    select * from figures
-    where withheld_reason is null and line_item_id is null
+    select
+        *,
+        case
+            when period_type = 'instant' then 'I' || cast(period_end as varchar)
+            when period_start is not null and period_end is not null
+                then
+                    'D' || cast(period_start as varchar) || '_'
+                    || cast(period_end as varchar)
+        end as period_id,
+        case when withheld_reason is not null then 'withheld' else 'unpublished' end
+            as severity,
+        coalesce(withheld_reason, unmapped_reason) as why
+    from figures
+    where withheld_reason is not null or line_item_id is null
 
 ),
 
@@ -72,56 +79,28 @@ final as (
     union all
 
     select
-        md5(concat_ws('|', document_id, 'withheld', figure_id)) as check_failure_id,
+        md5(concat_ws('|', document_id, severity, figure_id)) as check_failure_id,
         document_id,
-        case
-            when period_type = 'instant' then 'I' || cast(period_end as varchar)
-            when period_start is not null and period_end is not null
-                then
-                    'D' || cast(period_start as varchar) || '_'
-                    || cast(period_end as varchar)
-        end as period_id,
+        period_id,
         segment_id,
         figure_id,
-        withheld_code as check_name,
-        'figure_withheld' as check_kind,
-        'withheld' as severity,
+        coalesce(withheld_code, 'figure_not_published') as check_name,
+        case
+            when severity = 'withheld' then 'figure_withheld' else 'figure_unpublished'
+        end as check_kind,
+        severity,
         scenario,
         forecast_status,
         raw_text as printed_token,
-        'withheld "' || raw_text || '" (' || coalesce(item_label, '') || ') on line '
-        || cast(line_number as varchar) || ': ' || withheld_reason as reason,
+        case when severity = 'withheld' then 'withheld ' else '' end
+        || '"' || raw_text || '" (' || coalesce(item_label, '') || ') on line '
+        || cast(line_number as varchar)
+        || case when severity = 'withheld' then ': ' else ' is not published: ' end
+        || why as reason,
         cast(null as decimal(38, 6)) as difference,
         cast(null as decimal(38, 6)) as tolerance,
         cast(line_number as integer) as source_line
-    from withheld
-
-    union all
-
-    select
-        md5(concat_ws('|', document_id, 'unpublished', figure_id)) as check_failure_id,
-        document_id,
-        case
-            when period_type = 'instant' then 'I' || cast(period_end as varchar)
-            when period_start is not null and period_end is not null
-                then
-                    'D' || cast(period_start as varchar) || '_'
-                    || cast(period_end as varchar)
-        end as period_id,
-        segment_id,
-        figure_id,
-        'figure_not_published' as check_name,
-        'figure_unpublished' as check_kind,
-        'unpublished' as severity,
-        scenario,
-        forecast_status,
-        raw_text as printed_token,
-        '"' || raw_text || '" (' || coalesce(item_label, '') || ') on line '
-        || cast(line_number as varchar) || ' is not published: ' || unmapped_reason as reason,
-        cast(null as decimal(38, 6)) as difference,
-        cast(null as decimal(38, 6)) as tolerance,
-        cast(line_number as integer) as source_line
-    from unpublished
+    from listed
 
 )
 

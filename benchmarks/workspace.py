@@ -1,0 +1,53 @@
+"""A pipeline's folders for one measurement, and the environment that points it at them.
+
+The benchmark (``benchmarks.bench``) and the answer-key measurement
+(``benchmarks.answer_keys``) run the real pipeline as a subprocess in a workspace of their
+own, never on ``data/``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# telemetry off in every process a measurement starts
+TELEMETRY = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """One pipeline's folders: disclosures, warehouse, build database, Dagster home."""
+
+    root: Path
+
+    @property
+    def disclosures(self) -> Path:
+        return self.root / "disclosures"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse" / "disclosures.duckdb"
+
+    @property
+    def build_db(self) -> Path:
+        return self.root / "build" / "disclosures_build.duckdb"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "pipeline.log"
+
+    def env(self) -> dict[str, str]:
+        """The pipeline's environment: every path inside the workspace."""
+        return dict(
+            os.environ,
+            **TELEMETRY,
+            DISCLOSURES_DIR=str(self.disclosures),
+            WAREHOUSE_PATH=str(self.warehouse),
+            BUILD_DB_PATH=str(self.build_db),
+            DAGSTER_HOME=str(self.dagster_home),
+        )
