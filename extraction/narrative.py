@@ -46,6 +46,8 @@ _CHANGE_BEFORE = re.compile(
     r"|increases|decreases)\b(?:\s+(?:by|of))?\s*(?:approximately\s+|about\s+)?$",
     re.IGNORECASE,
 )
+# what stands before the first amount of a highlights line: its subject alone
+_HIGHLIGHT_LEAD = re.compile(r"[A-Za-z][^.;,()]{1,60}")
 # a short line of words without a figure or a sentence's end: the subject of the lines under
 # it that name none
 _SHORT_HEADING = re.compile(r"[A-Z(\[][^.;,]{2,58}[^.;,\s]")
@@ -415,6 +417,14 @@ def _line_figures(
                 change_in and change_in["word"].lower() == "decrease"
             ):
                 sign = -1
+            if (
+                cursor == 0
+                and label
+                and _HIGHLIGHT_LEAD.fullmatch(segment.strip(), 0)
+                and (segment.strip().rstrip(" :") == label.strip())
+            ):
+                # "Total revenues JPY53.0 billion up 5.2% YoY": its subject, then the amount
+                flags.append("highlight_line")
             if _RANGE_LOW_BEFORE.search(before) and _RANGE_NEXT.match(after):
                 flags.append("range_low")  # "in the range of $5.65 billion to $6.15 billion"
             elif (

@@ -77,9 +77,7 @@ keyed as (
             as company_id,
         {{ normalize_label('figures.item_label') }} as item_key,
         figures.section_kind = 'narrative'
-        and length(figures.row_label) <= {{ var('highlight_line_max_length') }}
-        and starts_with(lower(figures.row_label), lower(figures.item_label))
-        and figures.item_label != '' as is_highlight_line,
+        and figures.flags like '%highlight_line%' as is_highlight_line,
         coalesce(
             {{ normalize_label("trim(regexp_extract(figures.label_path, '[^>]*$'))") }}, ''
         ) as parent_key,
