@@ -418,9 +418,12 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
         a, _, period = span
         label = PERIOD_LABEL.search(head, max(0, a - 40), a + 5)
         if label:
+            # the release's own pairing of a period name with dates decides how it names
+            # its years ("FY2024", from April 1, 2024 to March 31, 2025: by the start)
             yy = int(label["yy"]) % 100
-            if calendar.label_year(calendar.fy_end_for(period.end)) % 100 != yy:
-                calendar = FiscalCalendar(month, day, "end")
+            start_basis = FiscalCalendar(month, day, "start")
+            by_start = start_basis.label_year(start_basis.fy_end_for(period.end)) % 100 == yy
+            calendar = FiscalCalendar(month, day, "start" if by_start else "end")
         document.period = calendar.describe(period.start, period.end)
     if quarterly and document.period is not None:
         document.period = _quarter_of(document.period, _quarter_named(document.title), calendar)

@@ -60,3 +60,23 @@ def test_unit_phrases(header: str, unit: Unit) -> None:
 def test_per_share_labels(label: str) -> None:
     found = unit_of_label(label)
     assert found is not None and found.unit.endswith("/share")
+
+
+def test_a_release_that_pairs_fy2024_with_its_dates_names_years_by_their_start() -> None:
+    from extraction import extract_bytes
+
+    text = (
+        "Example Announces its Results for the Fiscal Year Ended March 31, 2025\n\n"
+        "Tokyo, May 15, 2025 - Example Corp. today announced its results for the fiscal "
+        'year ended March 31, 2025 ("FY2024", from April 1, 2024 to March 31, 2025).\n\n'
+        "Highlights of Financial Results for FY2024\n"
+        "Revenue\tJPY537.2 billion\tup\t5.6%\tYoY\n"
+        "Financial Targets for FY2025 (Announced on May 15, 2025)\n"
+        "Revenue\tJPY608.6 billion\tup\t13.3%\tYoY\n"
+        "Operating profit\tJPY63.0 billion\tup\t15.2%\tYoY\n"
+    )
+    result = extract_bytes(text.encode(), "example.txt")
+    targets = [f for f in result.figures if f.value == Decimal("608600000000")]
+    assert [(f.period.start.isoformat(), f.scenario) for f in targets] == [
+        ("2025-04-01", "forecast")
+    ]
