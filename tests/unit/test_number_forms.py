@@ -73,7 +73,9 @@ def test_a_release_that_pairs_fy2024_with_its_dates_names_years_by_their_start()
         "Revenue\tJPY537.2 billion\tup\t5.6%\tYoY\n"
         "Financial Targets for FY2025 (Announced on May 15, 2025)\n"
         "Revenue\tJPY608.6 billion\tup\t13.3%\tYoY\n"
-        "Operating profit\tJPY63.0 billion\tup\t15.2%\tYoY\n"
+        "Operating profit\tJPY63.0 billion\tup\t15.2%\tYoY\n\n"
+        # the next year named more often than this one must not turn the names around
+        "Our plan for FY2025 builds on FY2025 orders; FY2025 investment continues.\n"
     )
     result = extract_bytes(text.encode(), "example.txt")
     targets = [f for f in result.figures if f.value == Decimal("608600000000")]
