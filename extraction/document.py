@@ -190,7 +190,7 @@ def _trace_to_source(result: ExtractionResult, relaid: Relaid) -> None:
     The analysis ran on the lines the layout readers rebuilt; where they joined cells
     printed on several lines, a rebuilt line's pieces come from different source lines.
     """
-    if relaid.layout == "cells":
+    if relaid.lines is None:
         return
     for figure in result.figures:
         width = figure.char_end - figure.char_start
@@ -430,14 +430,19 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
     return calendar
 
 
-_CURRENCY_MARKS = re.compile(r"(?P<usd>\$\s?[0-9])|(?P<jpy>JPY|\u00a5|\byen\b|\u5186)")
+_DOLLAR_AMOUNT = re.compile(r"\$\s?[0-9]")
+_YEN_WORD = re.compile(r"yen(?![A-Za-z])")
 
 
 def _text_currency(text: str) -> str:
     """The currency the text prints most amounts in: "USD" where dollar signs outnumber
-    yen marks, else "JPY"."""
-    counts = Counter(m.lastgroup for m in _CURRENCY_MARKS.finditer(text))
-    return "USD" if counts["usd"] > counts["jpy"] else "JPY"
+    yen marks, else "JPY". Counted with plain searches: it reads every release whole."""
+    if "$" not in text:
+        return "JPY"
+    dollars = len(_DOLLAR_AMOUNT.findall(text))
+    yen = text.count("JPY") + text.count("\u00a5") + text.count("\u5186")
+    yen += sum(1 for m in _YEN_WORD.finditer(text) if not text[m.start() - 1 : m.start()].isalpha())
+    return "USD" if dollars > yen else "JPY"
 
 
 _FISCAL_YEAR_NAME = re.compile(

@@ -278,7 +278,14 @@ def dbt_models(
     # dbt runs as a subprocess and finds the build database through DBT_DUCKDB_PATH.
     settings.export_environment()
     target = dbt_run_target(context.run.run_id)
-    invocation = dbt.cli(["build"], context=context, target_path=target, raise_on_error=False)
+    # dbt's unit tests test the models' SQL, not the data: they run in the test suite
+    # (tests/integration/test_dbt_unit_tests.py), not in every pipeline run
+    invocation = dbt.cli(
+        ["build", "--exclude-resource-type", "unit_test"],
+        context=context,
+        target_path=target,
+        raise_on_error=False,
+    )
     events = list(invocation.stream())
     keep_dbt_run(target)
     error = invocation.get_error()

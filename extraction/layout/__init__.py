@@ -27,18 +27,16 @@ from extraction.layout.sourcemap import MappedLine, identity
 class Relaid:
     """A document's lines after the layout readers, with their source places."""
 
-    lines: list[MappedLine]
+    texts: list[str]
     layout: str  # "cells" (as printed), "spaced", "stacked" or "spaced+stacked"
     repairs: list[tuple[int, str]]  # (source line, what was rebuilt) for the issue log
     ends_with_newline: bool = True
-
-    @property
-    def texts(self) -> list[str]:
-        return [line.text for line in self.lines]
+    # the rebuilt lines with their source places; None where every line is as printed
+    lines: list[MappedLine] | None = None
 
     def locate(self, line_number: int, offset: int = 0) -> tuple[int, int]:
         """Source line and column of ``offset`` in rebuilt line ``line_number`` (1-based)."""
-        if not 1 <= line_number <= len(self.lines):
+        if self.lines is None or not 1 <= line_number <= len(self.lines):
             return line_number, offset
         return self.lines[line_number - 1].locate(offset)
 
@@ -49,10 +47,10 @@ def relayout(lines: list[str]) -> Relaid:
     from extraction.layout.spaced import rebuild_spaced
     from extraction.layout.stacked import rebuild_stacked
 
-    mapped = [identity(text, number) for number, text in enumerate(lines, start=1)]
     newline = not lines or lines[-1] == ""
     if has_cell_tables(lines):
-        return Relaid(mapped, "cells", [], newline)
+        return Relaid(lines, "cells", [], newline)
+    mapped = [identity(text, number) for number, text in enumerate(lines, start=1)]
     repairs: list[tuple[int, str]] = []
     layouts = []
     stacked, stacked_repairs = rebuild_stacked(mapped)
@@ -63,4 +61,5 @@ def relayout(lines: list[str]) -> Relaid:
     if spaced_repairs:
         layouts.append("spaced")
         repairs += spaced_repairs
-    return Relaid(spaced, "+".join(layouts) or "cells", repairs, newline)
+    texts = [line.text for line in spaced]
+    return Relaid(texts, "+".join(layouts) or "cells", repairs, newline, spaced)

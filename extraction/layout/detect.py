@@ -25,14 +25,18 @@ def cell_row(line: str) -> bool:
 
 def has_cell_tables(lines: list[str]) -> bool:
     """True when the document's tables are already laid out in cells (tabs or space runs)."""
-    tab_rows = cell_rows = numeric = 0
+    # most documents in cells have tabs: a few tab rows answer without reading the rest
+    tab_rows = 0
+    for line in lines:
+        if "\t" in line and cell_row(line):
+            tab_rows += 1
+            if tab_rows >= _MIN_TAB_ROWS:
+                return True
+    cell_rows = numeric = 0
     for line in lines:
         if NUMBER_TOKEN.search(line) is None:
             continue
         numeric += 1
         if _CELL_GAP.search(line.strip()) and cell_row(line):
             cell_rows += 1
-            tab_rows += "\t" in line
-    if tab_rows >= _MIN_TAB_ROWS:
-        return True
     return numeric > 0 and cell_rows / numeric >= _MIN_CELL_SHARE

@@ -203,8 +203,10 @@ growth as (
         currents.fiscal_year,
         currents.fiscal_period,
         'percent' as unit,
+        -- the growth of the amount, whatever sign its line is printed with: costs printed
+        -- negative (a company's own lines keep the printed sign) grow as costs printed positive
         cast(
-            round((currents.value - priors.value) / abs(priors.value) * 100, 6)
+            round((abs(currents.value) - abs(priors.value)) / abs(priors.value) * 100, 6)
             as decimal(38, 6)
         ) as value,
         -- the printed sign: a cost that fell prints a negative YoY %
