@@ -497,7 +497,7 @@ def fct_kpis() -> Suite:
                 "value",
                 "Percent KPIs other than growth stay within +-10000 %, beyond which a scale or "
                 "base was misread. Growth over a small base can be any size (an impairment "
-                "of 723 that becomes 78,448 grew 10,750 %); a misread scale there shows in "
+                "of 500 that becomes 54,000 grew 10,700 %); a misread scale there shows in "
                 "the printed-percent agreement and the identities instead.",
                 min_value=-PERCENT_LIMIT,
                 max_value=PERCENT_LIMIT,

@@ -75,7 +75,7 @@ _REVISED_FORECASTS = re.compile(
 # searched over the whole text: only where its first words are
 _REVISED_FORECASTS_AT = WordAnchored(_REVISED_FORECASTS, ("change", "upward", "downward"))
 _DATE_LINE = re.compile(rf"^\s*(?:{DATE.pattern})\s*$", re.IGNORECASE)
-# "DALLAS (July 22, 2026) - Texas ..." or "MILPITAS, Calif., July 28, 2026 -" with the
+# "AUSTIN (July 20, 2030) - Example ..." or "SAN JOSE, Calif., July 27, 2030 -" with the
 # company's name on the next line
 _US_DATELINE = re.compile(
     rf"^[A-Z][A-Za-z .,]{{1,40}}?[,(]\s*(?P<date>{DATE.pattern})\)?\s*[-\u2013\u2014]+\s*"
@@ -84,7 +84,7 @@ _US_DATELINE = re.compile(
 )
 # lines a person who saved the text put over it ("SOURCE: ...", "=== PAGE 1 ===")
 _PREAMBLE = re.compile(r"^(?:#|=+\s|(?:SOURCE|CALL DATE|QUARTER|NOTE)\s*:)")
-# "(Nasdaq: TXN)", "(NYSE: ABC)": a US listing; tickers have one to five letters
+# "(Nasdaq: EXMP)", "(NYSE: ABC)": a US listing; tickers have one to five letters
 _US_TICKER = re.compile(
     r"\((?P<exchange>NYSE American|NYSE|Nasdaq|NASDAQ)(?:\s+[A-Z][a-z]+)*\s*:\s*"
     r"(?P<code>[A-Z]{1,5}(?:\.[A-Z])?)\)"
@@ -334,7 +334,7 @@ def _currency(figures: list[Figure]) -> str | None:
     return counts.most_common(1)[0][0] if counts else None
 
 
-# the exchange's summary form: "Securities code: 4182", "Listing: Tokyo Stock Exchange"; a
+# the exchange's summary form: "Securities code: 9999", "Listing: Tokyo Stock Exchange"; a
 # converter may print the values on the lines after their labels ("Company name:" alone)
 _SECURITIES_CODE = re.compile(
     r"\b(?:securities|stock)\s+code(?:\s+number)?\s*:\s*([0-9][0-9A-Z]{3,4})\b", re.I
@@ -365,7 +365,7 @@ def _read_listing(document: Document, head: list[str]) -> None:
 
 
 def _read_us_ticker(document: Document, text: str) -> None:
-    """Exchange and ticker of a US release ("(Nasdaq: TXN)"), where nothing else gave them."""
+    """Exchange and ticker of a US release ("(Nasdaq: EXMP)"), where nothing else gave them."""
     ticker = _US_TICKER.search(text)
     if ticker and document.stock_code is None:
         document.exchange = _normalise_exchange(ticker["exchange"])
@@ -377,7 +377,7 @@ def _normalise_exchange(name: str) -> str:
     if "tokyo" in lowered or lowered.startswith("tse"):
         return "TSE"
     if lowered.strip() in {"nasdaq", "nyse"}:
-        return name.strip().upper()  # "(Nasdaq: TXN)" and "(NASDAQ: KLAC)" name one exchange
+        return name.strip().upper()  # "(Nasdaq: EXMP)" and "(NASDAQ: EXMQ)" name one exchange
     return name.strip()
 
 

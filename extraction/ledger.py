@@ -121,7 +121,7 @@ _RULES: list[_Rule] = [
         "exhibit number",
         _spans(r"\b(?:EX|Exhibit)[- ]?[0-9]+(?:\.[0-9]+)?", needs=_has_any("ex")),
     ),
-    # the width of a range: "$4.0 billion +/- $200 million", "61.6% +/- 1.0%"
+    # the width of a range: "$2.5 billion +/- $150 million", "48.5% +/- 1.0%"
     (
         "width of a range",
         _spans(

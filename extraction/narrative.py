@@ -34,7 +34,7 @@ AMOUNT = re.compile(
     # the number as the token ledger splits it; "12,34,567" is no amount (it stays unparsed)
     r"(?P<num>(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)(?![0-9,]*[0-9])"
     r"(?:\s*(?P<scale>trillion|billion|million|thousand)s?\b)?"
-    # a percentage, signed by a minus or a triangle, or negative in parentheses: "(89.5)%"
+    # a percentage, signed by a minus or a triangle, or negative in parentheses: "(47.5)%"
     r"|(?<![\w.,])(?:\((?P<ppar>[0-9]+(?:\.[0-9]+)?)\)"
     r"|(?P<pneg>[-\u2212\u25b3\u25b2])?(?P<pnum>[0-9]+(?:\.[0-9]+)?))\s?%"
     r"|(?<![\w.,])(?P<snum>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)\s+shares\b",
@@ -63,7 +63,7 @@ _PERIOD_AFTER = re.compile(
     r"(?:for|as of|as at|in|at)\s+",
     re.IGNORECASE,
 )
-# the two ends of a range: "between $2.23 and $2.57", "in the range of $5.65 billion to ..."
+# the two ends of a range: "between $1.10 and $1.30", "in the range of $3.20 billion to ..."
 _RANGE_LOW_BEFORE = re.compile(
     r"\b(?:between|range of|from)\s*(?:approximately\s+|about\s+)?$", re.I
 )
@@ -343,7 +343,7 @@ def narrative_figures(lines: list[str], line_numbers: list[int], ctx: DocContext
         figures.extend(line_figures)
         stripped = line.strip()
         if stripped.endswith(":") or (not line_figures and _SHORT_HEADING.fullmatch(stripped)):
-            # "Reference: Equity" over "As of March 31, 2026 ¥646,417 million"
+            # "Reference: Equity" over "As of March 31, 2026 ¥512,300 million"
             heading = _LEAD_TRIM.sub("", stripped.rstrip(":")).strip()
             # "Financial Targets for FY2031": the period its lines speak of
             heading_period = named_period(stripped, ctx) or _period_in(stripped, ctx.calendar)
@@ -376,7 +376,7 @@ def _line_figures(
         for amount in amounts:
             segment = sentence[cursor : amount.start]
             if _PLUS_OR_MINUS.search(segment):
-                cursor = amount.end  # the width of a range ("$4.0 billion +/- $200 million")
+                cursor = amount.end  # the width of a range ("$2.5 billion +/- $150 million")
                 continue
             # what came before a closing parenthesis or a semicolon belongs to the previous
             # clause ("(JPY43,291 million for 1H20); orders received for ...")
@@ -408,7 +408,7 @@ def _line_figures(
             sign = 1
             if amount.kind == "percent":
                 measure = Measure.RATIO
-                # "¥13,120 million [296.1%]": the exchange's summary brackets the change
+                # "¥7,420 million [184.3%]": the exchange's summary brackets the change
                 if change or _YOY_AFTER.match(after) or _BRACKET_BEFORE.search(before):
                     measure = Measure.CHANGE_PERCENT
             elif change or change_in:
@@ -426,7 +426,7 @@ def _line_figures(
                 # "Total revenues JPY53.0 billion up 5.2% YoY": its subject, then the amount
                 flags.append("highlight_line")
             if _RANGE_LOW_BEFORE.search(before) and _RANGE_NEXT.match(after):
-                flags.append("range_low")  # "in the range of $5.65 billion to $6.15 billion"
+                flags.append("range_low")  # "in the range of $3.20 billion to $3.60 billion"
             elif (
                 previous is not None
                 and "range_low" in previous.flags
@@ -532,7 +532,7 @@ def _line_figures(
     return figures
 
 
-# what a period's income or profit is: "Comprehensive income March 31, 2026 ¥5,080 million"
+# what a period's income or profit is: "Comprehensive income March 31, 2026 ¥3,140 million"
 _INCOME_SUBJECT = re.compile(r"\b(?:income|profit|loss|revenues?|sales|earnings)\b", re.I)
 
 
@@ -540,7 +540,7 @@ def _flow_period(
     period: Period | None, label: str, sentence: str, ctx: DocContext
 ) -> Period | None:
     """A flow dated by its period's last day alone, as the exchange summary's notes print
-    "Comprehensive income March 31, 2026 ¥5,080 million", is the flow of a period as long
+    "Comprehensive income March 31, 2026 ¥3,140 million", is the flow of a period as long
     as the release's ending that day, not a balance at that date."""
     doc = ctx.period
     if (

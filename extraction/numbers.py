@@ -21,8 +21,8 @@ NIL_MARKERS = frozenset(
 )
 _NEGATIVE_PREFIXES = ("-", "\u2212", "\u25b3", "\u25b2")  # minus, triangles used in Japan
 
-# A dollar sign may open a US money cell ("$5,463", "$(0.01)") and a percent sign may
-# follow a negative in parentheses ("(61)%"): cells rebuilt from the stacked layout.
+# A dollar sign may open a US money cell ("$2,318", "$(0.01)") and a percent sign may
+# follow a negative in parentheses ("(37)%"): cells rebuilt from the stacked layout.
 _CELL = re.compile(
     r"""^(?:\$\s?)?(?P<open>[(\uff08])?
         (?P<neg>[-\u2212\u25b3\u25b2])?\s*(?:\$\s?)?
@@ -104,7 +104,7 @@ _SCALED_MONEY = re.compile(
 
 
 def parse_scaled_money(text: str) -> tuple[ParsedNumber, int] | None:
-    """A money cell with its scale word, "$3,658 million": the number and its power of ten."""
+    """A money cell with its scale word, "$1,975 million": the number and its power of ten."""
     stripped = text.strip()
     match = _SCALED_MONEY.match(stripped)
     if match is None:

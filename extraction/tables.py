@@ -556,7 +556,7 @@ class _Value:
     start: int  # digits span in the line
     end: int
     flags: list[str] = field(default_factory=list)
-    scale: int | None = None  # the power of ten a money cell prints ("$3,658 million")
+    scale: int | None = None  # the power of ten a money cell prints ("$1,975 million")
 
 
 _NON_SPACE = re.compile(r"\S+")
@@ -890,8 +890,8 @@ _FOOTNOTE_MARK = re.compile(r"\s*(?:\*+|\([a-z]\)|[0-9]|[\u00b9\u00b2\u00b3])$")
 
 
 def members_from_repeated_headings(figures: list[Figure]) -> None:
-    """Headings over the same rows are members: "Analog:" / Revenue, Operating profit, then
-    "Embedded Processing:" / Revenue, Operating profit. Each group of rows under such a
+    """Headings over the same rows are members: "Sensors:" / Revenue, Operating profit, then
+    "Controls:" / Revenue, Operating profit. Each group of rows under such a
     heading (a label-only row ending in a colon) names the same items, so the heading is
     what tells them apart (a segment), not a parent line item. Headings over different rows
     ("Current assets:", "Non-current assets:") stay parents. Asked of a whole document's

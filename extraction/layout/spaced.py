@@ -6,14 +6,14 @@ What ``pdftotext`` and most PDF libraries give for a table::
     March 31, 2025
     Fiscal year ended
     March 31, 2026
-    Net sales 773,591 738,243
-    Allowance for doubtful accounts △757 △1,062
+    Net sales 612,480 654,317
+    Allowance for doubtful accounts △412 △538
 
 Three steps rebuild such a table as tab-separated cells:
 
 1. **Rows** (:func:`split_row`): a line ends in a run of value words (numbers, signed or
    in parentheses, percentages and nil marks); the words before it are the label. A date
-   at the end of the label keeps its year ("March 31, 2026 738,243").
+   at the end of the label keeps its year ("March 31, 2026 654,317").
 2. **Wrapped labels** (:func:`rebuild_spaced`): a line of values alone takes the lines of
    words just above it as its label ("Six months ending" / "September 30," / "2026").
 3. **Headers** (:mod:`extraction.layout.headers`): the lines over a table's first row are
@@ -49,7 +49,7 @@ _CAPTION = re.compile(
 )
 _MAX_HEADER_LINES = 30
 # a label that holds an amount or a percentage, or ends in a range's "+/-", is a sentence
-# that happens to end in a number ("... in a range of 61.6% +/- 1.0%")
+# that happens to end in a number ("... in a range of 48.5% +/- 1.0%")
 _PROSE_LABEL = re.compile(r"[0-9]%|[$\u00a5\u20ac\u00a3][0-9]|(?:\+/-|\u00b1)$")
 _MAX_LABEL_LINES = 3
 _MAX_HEADINGS = 4  # label-only lines between a header and the first row
@@ -85,7 +85,7 @@ def words_of(text: str) -> list[Word]:
 
 
 def is_value_word(text: str) -> bool:
-    """A word that is one table value: ``1,234``, ``(4.6)``, ``△757``, a dash, ``23.6%``."""
+    """A word that is one table value: ``1,234``, ``(4.6)``, ``△412``, a dash, ``23.6%``."""
     cleaned = text.replace("\uff08", "(").replace("\uff09", ")")
     return parse_number(cleaned) is not None or is_nil(cleaned)
 
@@ -96,7 +96,7 @@ def split_row(words: list[Word]) -> tuple[list[Word], list[Word]]:
     while start > 0 and is_value_word(words[start - 1].text):
         start -= 1
     label, values = words[:start], words[start:]
-    # "March 31, 2026 738,243": the first "value" is the year of a date ending the label
+    # "March 31, 2026 654,317": the first "value" is the year of a date ending the label
     if (
         values
         and _YEAR.match(values[0].text)
@@ -277,7 +277,7 @@ def _claim_pending(
         take = min(_MAX_LABEL_LINES, len(pending))
         label_lines, pending = pending[-take:], pending[:-take]
     if row.label and _continues_label_above(pending, row):
-        # "Dividends received from entities accounted for using equity" / "method 12,898":
+        # "Dividends received from entities accounted for using equity" / "method 4,512":
         # a label wrapped before its last words, which start in lower case
         label_lines, pending = pending[-1:], pending[:-1]
     elif row.label and _ends_with_label_fragment(pending, row):

@@ -10,16 +10,16 @@ What HTML-to-text converters give for the tables of a US earnings release (8-K e
     Change
     Revenue
     $
-    5,463\u00a0
+    2,318\u00a0
     $
-    4,448\u00a0
+    2,104\u00a0
     23\u00a0
     %
 
 Every cell is a line of its own: the row label, then each value, with the ``$`` of a
 money cell on the line before it and the ``%`` of a percentage on the line after it; a
 no-break space pads a cell, on its line or on a line of its own. Four steps rebuild such
-a table as tab-separated rows (``Revenue\\t$5,463\\t$4,448\\t23%``):
+a table as tab-separated rows (``Revenue\\t$2,318\\t$2,104\\t23%``):
 
 1. **Lines** (:func:`classify`): each line is a value, a ``$``, a ``%``, a year, a
    footnote mark, a blank (padding) or text.
@@ -53,7 +53,7 @@ MARK = "mark"
 TEXT = "text"
 
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
-# a money cell printed whole: "$1.04", "$3,658 million"
+# a money cell printed whole: "$0.87", "$1,975 million"
 _MONEY = re.compile(
     r"\$\s?\(?[0-9][0-9,]*(?:\.[0-9]+)?\)?(?:\s*(?:thousand|million|billion|trillion)s?)?",
     re.I,

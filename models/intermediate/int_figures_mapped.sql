@@ -536,7 +536,7 @@ mapped_standard as (
 
 -- Every other figure is a fact of its company's own line item. Its id is stable across
 -- the company's releases as long as their wording is: company, parent label and label (a
--- sentence's subject, for prose). The two ends of a range ("between $2.23 and $2.57") are
+-- sentence's subject, for prose). The two ends of a range ("between $1.10 and $1.30") are
 -- two line items, `.low` and `.high`, so that both are kept.
 extension_candidates as (
 

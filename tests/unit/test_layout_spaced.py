@@ -30,10 +30,10 @@ def _texts(words: list[Word]) -> list[str]:
 @pytest.mark.parametrize(
     ("line", "label", "values"),
     [
-        ("Cash and deposits 68,246 68,966 ", ["Cash", "and", "deposits"], ["68,246", "68,966"]),
-        ("Allowance for doubtful accounts △757 △1,062", 4, ["△757", "△1,062"]),
+        ("Cash and deposits 41,205 43,870 ", ["Cash", "and", "deposits"], ["41,205", "43,870"]),
+        ("Allowance for doubtful accounts △412 △538", 4, ["△412", "△538"]),
         # the year ends the date that labels the row, it is no value
-        ("March 31, 2026 738,243 (4.6)", ["March", "31,", "2026"], ["738,243", "(4.6)"]),
+        ("March 31, 2026 654,317 (4.6)", ["March", "31,", "2026"], ["654,317", "(4.6)"]),
         ("Operating margin ( 9.1) 7.5", ["Operating", "margin"], ["(9.1)", "7.5"]),
         # dashes alone are punctuation, not a row of nil cells
         ("Scheduled date to commence dividend payments: \uff0d", 7, []),
@@ -105,13 +105,13 @@ def test_header_of_one_item_per_unit() -> None:
 
 def test_header_of_title_case_members_needs_the_whole_header() -> None:
     words = _located(
-        "Green Energy Business Sector Specialty Materials Business Sector Other "
+        "Clean Fuels Business Sector Specialty Materials Business Sector Other "
         "Reconciling items Per consolidated financial statements"
     )
     result = header_cells(words, 5)
     assert result is not None
     assert _cells(result)[0][1:] == [
-        "Green Energy Business Sector",
+        "Clean Fuels Business Sector",
         "Specialty Materials Business Sector",
         "Other",
         "Reconciling items",
