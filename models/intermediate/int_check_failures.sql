@@ -17,6 +17,12 @@ identity_failures as (
 
 ),
 
+documents as (
+
+    select * from {{ ref('stg_raw__documents') }}
+
+),
+
 merged_facts as (
 
     select * from {{ ref('int_facts_merged') }}
@@ -65,23 +71,30 @@ value_failures as (
 final as (
 
     select
-        document_id,
-        period_id,
-        segment_id,
-        scenario,
-        forecast_status,
-        identity_name as check_name,
+        identity_failures.document_id,
+        identity_failures.period_id,
+        identity_failures.segment_id,
+        identity_failures.scenario,
+        identity_failures.forecast_status,
+        identity_failures.identity_name as check_name,
         'accounting_identity' as check_kind,
         cast(null as varchar) as line_item_id,
         cast(null as varchar) as figure_id,
         cast(null as integer) as source_line,
-        identity_name || ' for ' || period_id || ' (' || segment_id || ', ' || scenario
-        || '): off by ' || cast(cast(difference as decimal(38, 0)) as varchar)
-        || ' yen, ' || cast(cast(tolerance as decimal(38, 0)) as varchar)
+        identity_failures.identity_name || ' for ' || identity_failures.period_id || ' ('
+        || identity_failures.segment_id || ', ' || identity_failures.scenario
+        || '): off by ' || cast(cast(identity_failures.difference as decimal(38, 0)) as varchar)
+        -- the amounts are in base units of the document's currency
+        || ' '
+        || case
+            when coalesce(documents.currency, 'JPY') = 'JPY' then 'yen' else documents.currency
+        end
+        || ', ' || cast(cast(identity_failures.tolerance as decimal(38, 0)) as varchar)
         || ' allowed by the printed precision' as reason,
-        difference,
-        tolerance
+        identity_failures.difference,
+        identity_failures.tolerance
     from identity_failures
+    left join documents on identity_failures.document_id = documents.document_id
 
     union all
 
