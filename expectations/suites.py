@@ -491,7 +491,7 @@ def fct_kpis() -> Suite:
                     "input_fact_ids",
                 ],
             ),
-            _in_set(m, "unit", ["percent", "JPY"], "KPI units"),
+            _in_set(m, "unit", UNITS, "units"),
             _between(
                 m,
                 "value",
@@ -518,7 +518,7 @@ def dim_kpis() -> Suite:
         [
             _unique(m, ["kpi_id"]),
             *_not_null(m, ["kpi_id", "unit"]),
-            _in_set(m, "unit", ["percent", "JPY"], "KPI units"),
+            _in_set(m, "unit", ["percent", "currency"], "KPI units"),
         ],
         ("kpi_id",),
     )

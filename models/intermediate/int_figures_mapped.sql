@@ -53,7 +53,11 @@ segments as (
 
 line_item_map as (
 
-    select * from {{ ref('line_item_map') }}
+    select
+        *,
+        -- most rows name a label exactly; a few are LIKE patterns ('%' or '_')
+        regexp_matches(label_pattern, '[%_]') as is_pattern
+    from {{ ref('line_item_map') }}
 
 ),
 
@@ -128,6 +132,30 @@ keyed as (
 
 ),
 
+-- the labels of seeds/line_item_map.csv that a figure's label is: an exact label by a hash
+-- join, the few patterns one by one
+label_matches as (
+
+    select
+        keyed.figure_id,
+        line_item_map.label_pattern
+    from keyed
+    inner join line_item_map
+        on keyed.item_key = line_item_map.label_pattern and not line_item_map.is_pattern
+    where keyed.withheld_reason is null
+
+    union
+
+    select
+        keyed.figure_id,
+        line_item_map.label_pattern
+    from keyed
+    inner join line_item_map
+        on keyed.item_key like line_item_map.label_pattern and line_item_map.is_pattern
+    where keyed.withheld_reason is null
+
+),
+
 wording_candidates as (
 
     select
@@ -144,10 +172,11 @@ wording_candidates as (
                 (coalesce(line_item_map.parent_label, '') != '*') desc,
                 length(line_item_map.label_pattern) desc
         ) as preference
-    from keyed
+    from label_matches
+    inner join keyed on label_matches.figure_id = keyed.figure_id
     inner join line_item_map
         on
-            keyed.withheld_reason is null
+            label_matches.label_pattern = line_item_map.label_pattern
             and (
                 line_item_map.section_scope = keyed.section_kind
                 -- a sentence's subject is too loose for the generic rows: "Gross profit was"
@@ -163,7 +192,6 @@ wording_candidates as (
                 line_item_map.parent_label = '*'
                 or coalesce(line_item_map.parent_label, '') = keyed.parent_key
             )
-            and keyed.item_key like line_item_map.label_pattern
     left join segments on nullif(line_item_map.segment_id, '') = segments.segment_id
 
 ),

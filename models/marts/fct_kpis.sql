@@ -31,6 +31,12 @@ segments as (
 
 ),
 
+units as (
+
+    select * from {{ ref('units') }}
+
+),
+
 latest_facts as (
 
     select
@@ -53,9 +59,11 @@ latest_facts as (
         facts.value,
         facts.printed_value,
         documents.published_on,
-        segments.segment_type
+        segments.segment_type,
+        units.unit_kind
     from facts
     inner join documents on facts.document_id = documents.document_id
+    left join units on facts.unit = units.unit
     left join segments on facts.segment_id = segments.segment_id
     where facts.is_latest and facts.value is not null
 
@@ -262,7 +270,7 @@ reported_quarters as (
     select * from actual_values
     where
         period_type = 'duration'
-        and unit = 'JPY'
+        and unit_kind = 'monetary'
         and cast({{ dbt.dateadd('month', 3, 'period_start') }} as date)
         = cast({{ dbt.dateadd('day', 1, 'period_end') }} as date)
 
@@ -315,7 +323,7 @@ quarter_derivations as (
             )
     where
         cumulative.period_type = 'duration'
-        and cumulative.unit = 'JPY'
+        and cumulative.unit_kind = 'monetary'
         and cumulative.fiscal_period in ('1H', '9M', 'FY')
 
 ),
@@ -453,7 +461,7 @@ progress as (
             and forecasts.recency = 1
     where
         actuals.period_type = 'duration'
-        and actuals.unit = 'JPY'
+        and actuals.unit_kind = 'monetary'
         and forecasts.value != 0
 
 ),
