@@ -38,10 +38,7 @@ final as (
         kpis.fiscal_year,
         kpis.value,
         kpis.reported_value,
-        row_number() over (
-            partition by kpis.kpi_id, kpis.company_id, kpis.segment_id, kpis.line_item_id
-            order by kpis.period_end, kpis.period_start
-        ) as position_in_series,
+        kpis.position_in_series,
 
         -- booleans
         kpis.is_derived,
@@ -58,8 +55,7 @@ final as (
         kpis.company_id,
         kpis.segment_id,
         kpis.line_item_id,
-        kpis.period_end,
-        kpis.period_start
+        kpis.position_in_series
 
 )
 

@@ -500,6 +500,14 @@ final as (
         cast(period_end as date) as period_end,
         cast(fiscal_year as integer) as fiscal_year,
         cast(fiscal_period as varchar) as fiscal_period,
+        -- the period's place in its series (KPI, company, segment, line item), earliest
+        -- first: computed once here rather than by every time-series query
+        cast(
+            row_number() over (
+                partition by kpi_id, company_id, segment_id, line_item_id
+                order by period_end, period_start
+            ) as integer
+        ) as position_in_series,
 
         -- numerics
         cast(value as decimal(38, 6)) as value,
