@@ -8,6 +8,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from extraction.numbers import NUMBER_TOKEN, is_nil, parse_number
+from extraction.units import unit_of_header
 
 # two or more spaces, or ideographic spaces: " {2,}|\u3000+", written so that each
 # alternative opens with a plain character, which lets the engine skip to the next space
@@ -141,6 +142,9 @@ def _is_heading_inside_table(lines: list[str], tabular: list[bool], index: int) 
     text = lines[index].strip()
     if not text or len(text) > 80 or text.endswith((".", ";")):
         return False
+    if SLIDE_FOOTER.search(text) or unit_of_header(text) is not None:
+        # a page's footer or a unit caption: the table ends and another may follow
+        return False
     after = index + 1
     while after < len(lines) and lines[after].strip() and not tabular[after]:
         if len(lines[after].strip()) > 80:
@@ -149,6 +153,8 @@ def _is_heading_inside_table(lines: list[str], tabular: list[bool], index: int) 
     return after < len(lines) and tabular[after]
 
 
+# the footer of a slide: "(c) Example Corporation All Rights Reserved. 4"
+SLIDE_FOOTER = re.compile(r"^(?:\u00a9|\(c\)|copyright\b)|\ball rights reserved\b", re.I)
 _UNIT_LIKE = re.compile(r"\b(?:yen|JPY|millions?|thousands?|%)\b|%", re.IGNORECASE)
 
 

@@ -31,6 +31,7 @@ from extraction.periods import (
     duration_ending,
     find_periods,
     fiscal_year_end_mentions,
+    label_year,
     months_between,
     parse_date,
 )
@@ -81,6 +82,12 @@ _US_DATELINE = re.compile(
     rf"^[A-Z][A-Za-z .,]{{1,40}}?[,(]\s*(?P<date>{DATE.pattern})\)?\s*[-\u2013\u2014]+\s*"
     rf"(?P<name>[A-Z][\w&.,' -]+?{_COMPANY_SUFFIX})",
     re.MULTILINE,
+)
+# a slide's footer: "(c) Example Holdings Corporation All Rights Reserved. 4"
+_COPYRIGHT = re.compile(
+    r"^\s*(?:\u00a9|\(c\)|copyright\s*\u00a9?)\s*(?:(?:19|20)[0-9]{2}\s+)?"
+    rf"(?P<name>[A-Z][\w&.,' -]+?{_COMPANY_SUFFIX})\s+all\s+rights\s+reserved",
+    re.IGNORECASE | re.MULTILINE,
 )
 # lines a person who saved the text put over it ("SOURCE: ...", "=== PAGE 1 ===")
 _PREAMBLE = re.compile(r"^(?:#|=+\s|(?:SOURCE|CALL DATE|QUARTER|NOTE)\s*:)")
@@ -304,6 +311,10 @@ def _read_metadata(document: Document, text: str, lines: list[str]) -> None:
         document.published_on = parse_date(DATE.search(dateline["date"]))
     if company and not document.company_name:
         document.company_name = company["name"].strip()
+    if not document.company_name:
+        # a presentation names its company only in the footer of every slide
+        holders = Counter(m["name"].strip() for m in _COPYRIGHT.finditer(text))
+        document.company_name = holders.most_common(1)[0][0] if holders else None
     if document.published_on is None:
         # a date alone on its line near the top is the release's date line
         alone = next((m for m in map(_DATE_LINE.match, lines[:40]) if m), None)
@@ -392,7 +403,9 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
     ends = fiscal_year_end_mentions(head) or fiscal_year_end_mentions(text)
     quarterly = _text_currency(text) == "USD"  # a US release reports its last quarter
     if not ends:
-        return _calendar_of_quarter(document, text) if quarterly else None
+        # a quarterly release (a US earnings release, a results presentation) that names
+        # no fiscal year end: its quarter and that quarter's end date tell it
+        return _calendar_of_quarter(document, text)
     counts = Counter((d.month, d.day) for d, _ in ends)
     (month, day), _ = counts.most_common(1)[0]
     document.fiscal_year_end_month, document.fiscal_year_end_day = month, day
@@ -420,7 +433,7 @@ def _calendar(document: Document, text: str) -> FiscalCalendar | None:
         if label:
             # the release's own pairing of a period name with dates decides how it names
             # its years ("FY2024", from April 1, 2024 to March 31, 2025: by the start)
-            yy = int(label["yy"]) % 100
+            yy = label_year(label) % 100
             start_basis = FiscalCalendar(month, day, "start")
             by_start = start_basis.label_year(start_basis.fy_end_for(period.end)) % 100 == yy
             calendar = FiscalCalendar(month, day, "start" if by_start else "end")
@@ -476,12 +489,12 @@ def _quarter_named(title: str | None) -> int | None:
 
 
 def _calendar_of_quarter(document: Document, text: str) -> FiscalCalendar | None:
-    """The calendar of a release that names no fiscal year end: its title names the
-    quarter and its statements the day that quarter ended ("Three Months Ended June 30,
-    2026" of the second quarter: the year ends in December)."""
-    quarter = _quarter_named(document.title)
+    """The calendar of a release that names no fiscal year end: its title (or the lines
+    that open it) names the quarter and its statements the day that quarter ended ("Three
+    Months Ended June 30, 2026" of the second quarter: the year ends in December)."""
+    quarter = _quarter_named(document.title) or _quarter_named(_opening(text))
     dated = _QUARTER_END.search(text)
-    day = parse_date(DATE.search(dated.group())) if dated else None
+    day = parse_date(DATE.search(dated.group())) if dated else _last_month_end(text, document)
     if quarter is None or day is None:
         return None
     year_end = add_months(day, 3 * (4 - quarter))
@@ -490,6 +503,34 @@ def _calendar_of_quarter(document: Document, text: str) -> FiscalCalendar | None
     fiscal = FiscalCalendar(month, last, "end")
     document.period = fiscal.describe(duration_ending(day, 3), day)
     return fiscal
+
+
+# the lines a release opens with: its title and subtitle ("First Quarter, 2026")
+OPENING_LINES = 6
+# a quarter's results are released within this many days of its end
+RELEASE_LAG_DAYS = 120
+
+
+def _opening(text: str) -> str:
+    """The first few non-blank lines of ``text``."""
+    lines = (line.strip() for line in text.splitlines())
+    return "\n".join(itertools.islice((line for line in lines if line), OPENING_LINES))
+
+
+def _last_month_end(text: str, document: Document) -> dt.date | None:
+    """The latest month-end date the text prints before its release date, within the
+    lag of a quarterly release: the end of the quarter it reports (its balance date)."""
+    published = document.published_on
+    if published is None:
+        return None
+    ends = [
+        day
+        for match in DATE.finditer(text)
+        if (day := parse_date(match)) is not None
+        and (day + dt.timedelta(days=1)).day == 1
+        and dt.timedelta(0) < published - day <= dt.timedelta(days=RELEASE_LAG_DAYS)
+    ]
+    return max(ends, default=None)
 
 
 def _quarter_of(period: Period, quarter: int | None, fiscal: FiscalCalendar) -> Period:

@@ -109,6 +109,15 @@ _RULES: list[_Rule] = [
     ("page reference", _spans(r"\bpages?\s+[0-9]+\b", re.I, needs=_has_any("page"))),
     # a converted page footer: the page's number alone on its line, or between dashes
     ("page number", _spans(r"^\s*(?:[-\u2013\u2014]\s*)?[0-9]{1,3}(?:\s*[-\u2013\u2014])?\s*$")),
+    # a slide's footer: "(c) Example Corporation All Rights Reserved. 4"
+    (
+        "page number",
+        _spans(
+            r"(?<=reserved\.)\s*[0-9]{1,3}\s*$|(?<=reserved)\s+[0-9]{1,3}\s*$",
+            re.I,
+            needs=_has_any("eserved"),
+        ),
+    ),
     # a table of contents: the page after a run of leader dots ("Overview .......... 2")
     (
         "page reference",

@@ -41,9 +41,32 @@ _FROM_TO = re.compile(r"\bfrom\s+$|\bto\s+$", re.IGNORECASE)
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014~\uff5e]|to|through)\s*", re.IGNORECASE)
 _FROM_DATE_TO = re.compile(rf"\bfrom\s+({DATE.pattern})\s+(?:to|through)\s+", re.IGNORECASE)
 PERIOD_LABEL = re.compile(
-    r"(?<![A-Za-z0-9])(?:(?:(?P<q>[1-4])Q|Q(?P<q2>[1-4]))(?:\s?FY)?|(?P<h>[12])H|H(?P<h2>[12])"
+    # the year first, as results presentations print it: "2025 1Q", "FY2026 1H", "2026 Q2"
+    r"(?<![A-Za-z0-9])(?:FY\s?)?(?P<yf>(?:19|20)[0-9]{2})\s?"
+    r"(?:(?P<fq>[1-4])Q|Q(?P<fq2>[1-4])|(?P<fh>[12])H|H(?P<fh2>[12])|(?P<fm9>9)M)(?![A-Za-z0-9])"
+    # the label first: "1H20", "1Q23", "Q1 FY2026", "FY2021"
+    r"|(?<![A-Za-z0-9])(?:(?:(?P<q>[1-4])Q|Q(?P<q2>[1-4]))(?:\s?FY)?|(?P<h>[12])H|H(?P<h2>[12])"
     r"|(?P<m9>9)M|(?P<fy>FY))\s?'?(?P<yy>(?:19|20)[0-9]{2}|[0-9]{2})(?![0-9/])"
 )
+
+
+def label_year(match: re.Match[str]) -> int:
+    """The year a :data:`PERIOD_LABEL` match prints, as written ("1H20" -> 20)."""
+    return int(match["yy"] or match["yf"])
+
+
+def label_quarter(match: re.Match[str]) -> int | None:
+    """The quarter a :data:`PERIOD_LABEL` match names ("1Q23", "2026 Q2"), if it names one."""
+    quarter = match["q"] or match["q2"] or match["fq"] or match["fq2"]
+    return int(quarter) if quarter else None
+
+
+def label_half(match: re.Match[str]) -> int | None:
+    """The half a :data:`PERIOD_LABEL` match names ("1H20", "2026 2H"), if it names one."""
+    half = match["h"] or match["h2"] or match["fh"] or match["fh2"]
+    return int(half) if half else None
+
+
 # "Trailing 12 Months Q2 2026": the twelve months that end with the quarter named next
 _TRAILING = re.compile(r"\b(?:trailing|last|past)\s+(?:12|twelve)\s+months\s+", re.I)
 
@@ -148,20 +171,19 @@ class FiscalCalendar:
 
     def period_of_label(self, match: re.Match[str]) -> Period | None:
         """The period a :data:`PERIOD_LABEL` match ("1H20", "FY2021", "1Q23") names."""
-        yy = int(match["yy"])
+        yy = label_year(match)
         year = yy if yy > 100 else 2000 + yy
         fy_end = self.fy_end_of_label(year)
         fy_start = self.fy_start(fy_end)
+        half, quarter = label_half(match), label_quarter(match)
         if match["fy"]:
             start, months = fy_start, 12
-        elif match["h"] or match["h2"]:
-            half = int(match["h"] or match["h2"])
+        elif half:
             start, months = add_months(fy_start, 6 * (half - 1)), 6
-        elif match["m9"]:
-            start, months = fy_start, 9
-        else:
-            quarter = int(match["q"] or match["q2"])
+        elif quarter:
             start, months = add_months(fy_start, 3 * (quarter - 1)), 3
+        else:  # nine months
+            start, months = fy_start, 9
         end = add_months(start, months) - dt.timedelta(days=1)
         return self.describe(start, end)
 

@@ -56,7 +56,9 @@ _UNIT_PHRASES: tuple[tuple[str, ...], ...] = (
 _PERCENT = {"%", "(%)"}
 _RANGE_JOIN = re.compile(r"\s*(?:[-\u2013\u2014~\uff5e]|to|through)\s*", re.I)
 _CHANGE_WORDS = re.compile(
-    r"^(?:(?:change|yoy|yoy change|increase \(decrease\)|% change|change \(%\))\s?){1,2}$", re.I
+    r"^(?:(?:change|yoy|yoy change|increase \(decrease\)|increase ?/ ?decrease|difference"
+    r"|% change|change \(%\))\s?){1,2}$",
+    re.I,
 )
 # what heads the row-label column of a table whose rows are periods
 _STUB = re.compile(
@@ -66,6 +68,10 @@ _STUB = re.compile(
     re.I,
 )
 _ITEM_START = re.compile(r"^[A-Z0-9]")
+
+
+# how a header was cut when its cells are periods
+PERIOD_PHRASES = "period phrases"
 
 
 @dataclass(slots=True)
@@ -86,7 +92,7 @@ def header_cells(words: list[Located], columns: int, whole: bool = True) -> Head
         return None
     periods = _period_cells(words, columns)
     if periods is not None:
-        return HeaderCells([[[], *periods]], "period phrases")
+        return HeaderCells([[[], *periods]], PERIOD_PHRASES)
     return _unit_item_cells(words, columns) or (_member_cells(words, columns) if whole else None)
 
 

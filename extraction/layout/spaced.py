@@ -28,10 +28,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extraction.layout.headers import HeaderCells, header_cells
+from extraction.blocks import SLIDE_FOOTER
+from extraction.layout.headers import PERIOD_PHRASES, HeaderCells, header_cells
 from extraction.layout.sourcemap import LineBuilder, MappedLine
 from extraction.numbers import is_nil, parse_number
 from extraction.periods import DATE
+from extraction.units import unit_of_header
 
 # white space between words: spaces and no-break spaces
 _WORD = re.compile(r"[^ \u00a0\t]+")
@@ -117,6 +119,8 @@ def _is_row(label: list[Word], values: list[Word]) -> bool:
     if _PROSE_LABEL.search(text):
         return False
     if _PAGE_MARK.match(f"{text} {' '.join(v.text for v in values)}".strip()):
+        return False
+    if SLIDE_FOOTER.search(text):
         return False
     # a sentence that ends in a number ("... decreased by 5.2") is prose
     return not text.endswith((" by", " to", " of", " was", " were", " from", " at"))
@@ -283,17 +287,21 @@ def _claim_pending(
     elif row.label and _ends_with_label_fragment(pending, row):
         # "Fiscal year ended" / "March 31, 2025 - 45.00 ...": a label split before its date
         label_lines, pending = pending[-1:], pending[:-1]
-    if previous_row is not None and len(previous_row.values) == len(row.values):
-        # a row of the same table: the lines between are headings of its body
-        return label_lines, _Claimed(pending, [], [], "")
+    same_width = previous_row is not None and len(previous_row.values) == len(row.values)
     for end in range(len(pending), max(0, len(pending) - _MAX_HEADINGS), -1):
         # headings of the body ("Assets", "Current assets") may stand between header and row
         for start in range(end - 1, max(-1, end - _MAX_HEADER_LINES - 1), -1):
             # the fewest lines that make a header: lines further up are captions
             cells = _header_of(pending[start:end], len(row.values), whole=start == 0)
+            if same_width and cells is not None and cells.how != PERIOD_PHRASES:
+                # under a row of the same width, only periods start a new table: other
+                # lines between are headings of the same table's body
+                cells = None
             if cells is not None:
-                while start > 0 and (
-                    wider := _header_of(pending[start - 1 : end], len(row.values))
+                while (
+                    start > 0
+                    and unit_of_header(pending[start - 1].text) is None
+                    and (wider := _header_of(pending[start - 1 : end], len(row.values)))
                 ):
                     # a period's lead words wrapped above its date ("Fiscal year ended")
                     start, cells = start - 1, wider

@@ -42,7 +42,14 @@ from dataclasses import dataclass, field
 
 from extraction.layout.sourcemap import LineBuilder, MappedLine
 from extraction.numbers import is_nil, parse_number
-from extraction.periods import DATE, PERIOD_LABEL, parse_date
+from extraction.periods import (
+    DATE,
+    PERIOD_LABEL,
+    label_half,
+    label_quarter,
+    label_year,
+    parse_date,
+)
 
 BLANK = "blank"
 DOLLAR = "dollar"
@@ -378,11 +385,10 @@ def _when(pieces: Pieces) -> tuple[int, int, int] | None:
     label = PERIOD_LABEL.search(text)
     if label is None:
         return None
-    yy = int(label["yy"])
+    yy = label_year(label)
     year = yy if yy > 100 else 2000 + yy
-    quarter = label["q"] or label["q2"]
-    half = label["h"] or label["h2"]
-    month = 3 * int(quarter) if quarter else 6 * int(half) if half else 12
+    quarter, half = label_quarter(label), label_half(label)
+    month = 3 * quarter if quarter else 6 * half if half else 12
     return year, month, 0
 
 
