@@ -844,8 +844,15 @@ dated as (
         and assigned.period_type = 'instant' as is_balance_change,
         parent_line_items.parent_line_item_id,
         parent_line_items.parent_segment_id,
-        ambiguous_prose.figure_id is not null as is_ambiguous_prose
+        ambiguous_prose.figure_id is not null as is_ambiguous_prose,
+        -- an amount of a line item in a unit of another kind ("revenue ... 21%" read as
+        -- revenue): what the number measures is not that line item
+        assigned.measure = 'value'
+        and assigned_items.unit_kind != assigned.unit_kind as is_unit_mismatch,
+        assigned_items.unit_kind as line_item_unit_kind
     from assigned
+    left join line_items as assigned_items
+        on assigned.assigned_line_item_id = assigned_items.line_item_id
     left join prior_in_row on assigned.figure_id = prior_in_row.figure_id
     left join prior_in_document on assigned.figure_id = prior_in_document.figure_id
     left join parent_line_items on assigned.figure_id = parent_line_items.figure_id
@@ -865,6 +872,11 @@ checked as (
                     and prior_balance_date is null
                     and assigned_line_item_id is not null
                     then 'a change of a balance, and its document prints no earlier balance date'
+                when is_unit_mismatch
+                    then
+                        'its wording names ' || assigned_line_item_id || ', an amount in '
+                        || line_item_unit_kind || ' units, but it is printed in ' || unit
+                        || '; what it measures is not that line item'
             end
         ) as final_withheld_reason,
         coalesce(
@@ -875,6 +887,7 @@ checked as (
                     and prior_balance_date is null
                     and assigned_line_item_id is not null
                     then 'no_prior_balance_date'
+                when is_unit_mismatch then 'unit_mismatch'
             end
         ) as final_withheld_code
     from dated

@@ -133,6 +133,10 @@ ratios as (
             and numerators.company_id = denominators.company_id
             and numerators.segment_id = denominators.segment_id
             and numerators.period_id = denominators.period_id
+            -- amounts of one currency: a line item printed as a percentage ("revenue up
+            -- 21%" read as revenue) or in another currency is no term of a ratio
+            and numerators.unit = denominators.unit
+            and numerators.unit_kind = 'monetary'
     left join printed_percentages as printed
         on
             kpis.reported_line_item_id = printed.line_item_id
@@ -185,6 +189,8 @@ segment_shares as (
             and consolidated.segment_id = 'consolidated'
             and segment_revenues.company_id = consolidated.company_id
             and segment_revenues.period_id = consolidated.period_id
+            and segment_revenues.unit = consolidated.unit
+            and segment_revenues.unit_kind = 'monetary'
     where
         kpis.kpi_id = 'segment_share_of_revenue'
         and consolidated.value != 0
