@@ -1,7 +1,7 @@
 # The front door. `make run` builds the warehouse; `make test` lints and tests everything.
 # Paths can be overridden from the environment: DISCLOSURES_DIR, WAREHOUSE_PATH, BUILD_DB_PATH,
 # DAGSTER_HOME (orchestration/settings.py resolves them; the README's table lists them, with
-# EXTRACTION_WORKERS and PER_DOCUMENT_EVENTS_LIMIT).
+# EXTRACTION_WORKERS, PER_DOCUMENT_EVENTS_LIMIT and WAREHOUSE_STORAGE_VERSION).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help

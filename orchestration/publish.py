@@ -9,10 +9,16 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import settings
+
 PARQUET_DIR_NAME = "parquet"
 # Each publish writes its Parquet files into a new hidden folder of this prefix beside the
 # warehouse; `parquet` is a symbolic link to the current one.
 PARQUET_GENERATION_PREFIX = f".{PARQUET_DIR_NAME}."
+# The names the two files go by in the connection that copies one into the other. Neither is
+# written into the copy: DuckDB stores a view's own database name as no name at all.
+_SOURCE_ALIAS = "publish_source"
+_TARGET_ALIAS = "publish_target"
 
 
 def parquet_dir(warehouse: Path) -> Path:
@@ -23,30 +29,27 @@ def parquet_dir(warehouse: Path) -> Path:
 def publish(build_db: Path, warehouse: Path) -> Path:
     """Copy ``build_db`` to ``warehouse`` so that readers see the old file or the new, never half.
 
-    The copy is written beside the target, then renamed over it (``os.replace``), which is
-    atomic on one filesystem. Every table of the ``marts`` schema is also exported, from that
-    same copy, as ``<warehouse dir>/parquet/<table>.parquet`` (see :func:`export_marts`), and the
-    folder is switched to the new files only once they are all written. Nothing may hold
-    ``build_db`` open for writing while this runs. Returns ``warehouse``.
+    The copy is a new DuckDB file in the storage format of ``WAREHOUSE_STORAGE_VERSION``
+    (:func:`orchestration.settings.warehouse_storage_version`), so that readers with an older
+    DuckDB than the pipeline's can open it (see :func:`copy_database`). It is written beside
+    the target, checked (every view must read under the warehouse's own name), then renamed
+    over it (``os.replace``), which is atomic on one filesystem. Every table of the ``marts``
+    schema is also exported, from that same copy, as ``<warehouse dir>/parquet/<table>.parquet``
+    (see :func:`export_marts`), and the folder is switched to the new files only once they are
+    all written. Nothing may hold ``build_db`` open for writing while this runs. Returns
+    ``warehouse``.
     """
     if not build_db.exists():
         raise FileNotFoundError(
             f"{build_db}: build database not found; run the whole pipeline (`make run`), "
             "not the publish step alone."
         )
-    # Fold any write-ahead log into the main file first: copying the file alone would drop
-    # changes still sitting in build_db.wal.
-    with duckdb.connect(str(build_db)) as con:
-        con.execute("checkpoint")
-
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     staging_copy = warehouse.with_name(f".{warehouse.name}.publishing")
     generation = warehouse.with_name(f"{PARQUET_GENERATION_PREFIX}{uuid.uuid4().hex}")
     try:
-        with build_db.open("rb") as source, staging_copy.open("wb") as target:
-            shutil.copyfileobj(source, target)
-            target.flush()
-            os.fsync(target.fileno())
+        copy_database(build_db, staging_copy, settings.warehouse_storage_version())
+        _assert_views_read(staging_copy, build_db, warehouse)
         # Exported before the rename: if the export fails, neither the file nor the Parquet
         # folder changes.
         export_marts(staging_copy, generation)
@@ -55,11 +58,85 @@ def publish(build_db: Path, warehouse: Path) -> Path:
         shutil.rmtree(generation, ignore_errors=True)
         raise
     finally:
-        staging_copy.unlink(missing_ok=True)
+        _remove_database(staging_copy)
     # A stale WAL beside the new file would be replayed into it on the next open.
     warehouse.with_name(f"{warehouse.name}.wal").unlink(missing_ok=True)
     _switch_parquet_dir(parquet_dir(warehouse), generation)
     return warehouse
+
+
+def copy_database(source: Path, target: Path, storage_version: str) -> Path:
+    """Write everything in DuckDB file ``source`` into a new file ``target``, in DuckDB storage
+    format ``storage_version`` (``vMAJOR.MINOR.PATCH``), and flush it to disk.
+
+    ``COPY FROM DATABASE`` recreates every schema, table (with its constraints and comments),
+    view, macro, sequence and type, and copies the rows. A byte copy would keep the storage
+    format of the DuckDB that built ``source``, which older DuckDB releases refuse to open.
+    ``source`` is opened read-only; changes still in its write-ahead log are copied too.
+    Returns ``target``.
+    """
+    # A file left by a killed publish would be opened and added to, not replaced.
+    _remove_database(target)
+    with duckdb.connect() as con:
+        con.execute(f"attach {_sql_string(source)} as {_SOURCE_ALIAS} (read_only)")
+        try:
+            con.execute(
+                f"attach {_sql_string(target)} as {_TARGET_ALIAS} "
+                f"(storage_version {_sql_string(storage_version)})"
+            )
+        except duckdb.InvalidInputException as error:
+            raise ValueError(
+                f"{settings.WAREHOUSE_STORAGE_VERSION_VARIABLE}={storage_version!r}: DuckDB "
+                f"{duckdb.__version__} cannot write this storage version ({error}). Set it to "
+                "the DuckDB release of the oldest reader, e.g. "
+                f"{settings.DEFAULT_WAREHOUSE_STORAGE_VERSION}."
+            ) from error
+        con.execute(f"copy from database {_SOURCE_ALIAS} to {_TARGET_ALIAS}")
+        # Detaching checkpoints the copy into its file and removes its write-ahead log.
+        con.execute(f"detach {_TARGET_ALIAS}")
+    with target.open("rb") as written:
+        os.fsync(written.fileno())
+    return target
+
+
+def unreadable_views(database: Path, catalog: str) -> list[str]:
+    """The views of ``database`` that cannot be read when the file is opened as ``catalog``,
+    each as ``schema.view: DuckDB's error``.
+
+    A view whose SQL names another database (such as the build database's) reads in the build
+    but not in the published file. Each view is bound (``limit 0``), not run.
+    """
+    broken = []
+    with duckdb.connect() as con:
+        con.execute(f"attach {_sql_string(database)} as {_identifier(catalog)} (read_only)")
+        con.execute(f"use {_identifier(catalog)}")
+        views = con.execute(
+            "select schema_name, view_name from duckdb_views() "
+            "where database_name = ? and not internal order by all",
+            [catalog],
+        ).fetchall()
+        for schema, view in views:
+            try:
+                con.execute(f"select * from {_identifier(schema)}.{_identifier(view)} limit 0")
+            except duckdb.Error as error:
+                broken.append(f"{schema}.{view}: {error}")
+    return broken
+
+
+def _assert_views_read(copy: Path, build_db: Path, warehouse: Path) -> None:
+    """Raise, naming each, if a view of ``copy`` (of ``build_db``) cannot be read once the file
+    is ``warehouse``."""
+    # Readers open the file under the warehouse's name (DuckDB names a database after its
+    # file), not under the staging copy's.
+    broken = unreadable_views(copy, catalog=warehouse.stem)
+    if broken:
+        raise RuntimeError(
+            f"{build_db}: {len(broken)} view(s) cannot be read when the copy is opened as "
+            f"{warehouse}, so it was not published:\n"
+            + "\n".join(f"- {line}" for line in broken)
+            + "\nA view may only read relations of its own database (as dbt's ref() and "
+            "source() compile: DuckDB drops a view's own database name from its SQL)."
+        )
 
 
 def export_marts(database: Path, folder: Path) -> list[Path]:
@@ -101,3 +178,19 @@ def _switch_parquet_dir(link: Path, generation: Path) -> None:
     for folder in link.parent.glob(f"{PARQUET_GENERATION_PREFIX}*"):
         if folder.resolve() not in keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_database(path: Path) -> None:
+    """Delete DuckDB file ``path`` and its write-ahead log, if there."""
+    path.unlink(missing_ok=True)
+    path.with_name(f"{path.name}.wal").unlink(missing_ok=True)
+
+
+def _sql_string(value: object) -> str:
+    """``value`` as a SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def _identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'

@@ -15,6 +15,8 @@ Environment variables (relative paths are taken from the repository root):
 - ``EXTRACTION_WORKERS``: processes that extract a run of many files, default every core.
 - ``PER_DOCUMENT_EVENTS_LIMIT``: runs of up to this many files record a Dagster event per
   document, default 100.
+- ``WAREHOUSE_STORAGE_VERSION``: the DuckDB storage format the published warehouse is written
+  in, as ``vMAJOR.MINOR.PATCH``; default ``v1.1.0``, which DuckDB 1.1 and newer can open.
 
 :func:`export_environment` also sets ``DAGSTER_ENVIRONMENT``'s Dagster tuning, unless the
 environment already sets those variables.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -151,6 +154,34 @@ def per_document_events_limit() -> int:
     return _whole_number_from_env("PER_DOCUMENT_EVENTS_LIMIT", 100, minimum=0)
 
 
+WAREHOUSE_STORAGE_VERSION_VARIABLE = "WAREHOUSE_STORAGE_VERSION"
+# BI tools embed an older DuckDB than the pipeline's, and DuckDB cannot open a file written in a
+# newer storage format than its own. v1.1.0 is read by DuckDB 1.1 and every later release.
+DEFAULT_WAREHOUSE_STORAGE_VERSION = "v1.1.0"
+_STORAGE_VERSION_FORM = re.compile(r"v?([0-9]+)\.([0-9]+)\.([0-9]+)")
+
+
+def warehouse_storage_version() -> str:
+    """The DuckDB storage version the published warehouse is written in
+    (``WAREHOUSE_STORAGE_VERSION``, default ``v1.1.0``), as ``vMAJOR.MINOR.PATCH``.
+
+    DuckDB from this release on opens the published file; an older one may refuse it. ``1.1.0``
+    is accepted for ``v1.1.0``. Whether DuckDB knows the release is checked when the warehouse
+    is published (orchestration/publish.py).
+    """
+    raw = os.environ.get(WAREHOUSE_STORAGE_VERSION_VARIABLE) or DEFAULT_WAREHOUSE_STORAGE_VERSION
+    match = _STORAGE_VERSION_FORM.fullmatch(raw.strip())
+    if match is None:
+        raise ValueError(
+            f"{WAREHOUSE_STORAGE_VERSION_VARIABLE}={raw!r}: expected a DuckDB release as "
+            f"vMAJOR.MINOR.PATCH, e.g. {DEFAULT_WAREHOUSE_STORAGE_VERSION} (the oldest DuckDB "
+            "that must open the published warehouse). Unset it for the default, "
+            f"{DEFAULT_WAREHOUSE_STORAGE_VERSION}."
+        )
+    major, minor, patch = (int(part) for part in match.groups())
+    return f"v{major}.{minor}.{patch}"
+
+
 def dagster_home() -> Path:
     """Dagster's instance folder (``DAGSTER_HOME``), holding run history for the UI."""
     return _path_from_env("DAGSTER_HOME", ".dagster_home")
@@ -186,3 +217,4 @@ def export_environment() -> None:
     os.environ["DAGSTER_HOME"] = str(ensure_dagster_home())
     os.environ["DBT_DUCKDB_PATH"] = str(build_db_path())
     build_db_path().parent.mkdir(parents=True, exist_ok=True)
+    warehouse_storage_version()  # a malformed value fails now, not after the build
