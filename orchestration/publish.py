@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -47,8 +49,13 @@ def publish(build_db: Path, warehouse: Path) -> Path:
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     staging_copy = warehouse.with_name(f".{warehouse.name}.publishing")
     generation = warehouse.with_name(f"{PARQUET_GENERATION_PREFIX}{uuid.uuid4().hex}")
+    storage_version = settings.warehouse_storage_version()
     try:
-        copy_database(build_db, staging_copy, settings.warehouse_storage_version())
+        if storage_format(build_db) == format_of_version(storage_version):
+            # built in the published format (create_database): the bytes are the copy
+            _copy_file(build_db, staging_copy)
+        else:
+            copy_database(build_db, staging_copy, storage_version)
         _assert_views_read(staging_copy, build_db, warehouse)
         # Exported before the rename: if the export fails, neither the file nor the Parquet
         # folder changes.
@@ -65,6 +72,62 @@ def publish(build_db: Path, warehouse: Path) -> Path:
     return warehouse
 
 
+def create_database(path: Path, storage_version: str) -> Path:
+    """Create the empty DuckDB file ``path`` in storage format ``storage_version``.
+
+    DuckDB keeps a file's format when it writes to it later, so a build database created
+    this way is published by copying its bytes (:func:`publish`), not rewritten.
+    """
+    with duckdb.connect() as con:
+        _attach_new(con, path, storage_version)
+        con.execute(f"detach {_TARGET_ALIAS}")
+    return path
+
+
+def storage_format(database: Path) -> str:
+    """The storage format DuckDB reports for the file ``database`` (``v1.0.0+``)."""
+    with duckdb.connect() as con:
+        con.execute(f"attach {_sql_string(database)} as {_SOURCE_ALIAS} (read_only)")
+        ((tags,),) = con.execute(
+            "select tags from duckdb_databases() where database_name = ?", [_SOURCE_ALIAS]
+        ).fetchall()
+    return tags["storage_version"]
+
+
+@lru_cache(maxsize=4)
+def format_of_version(storage_version: str) -> str:
+    """The storage format a file written for ``storage_version`` reports (releases share
+    formats: v1.1.0 writes the format of v1.0.0 and later)."""
+    with tempfile.TemporaryDirectory() as folder:
+        return storage_format(create_database(Path(folder) / "probe.duckdb", storage_version))
+
+
+def _attach_new(con: duckdb.DuckDBPyConnection, path: Path, storage_version: str) -> None:
+    """Attach a new DuckDB file ``path`` as the target, in format ``storage_version``."""
+    try:
+        con.execute(
+            f"attach {_sql_string(path)} as {_TARGET_ALIAS} "
+            f"(storage_version {_sql_string(storage_version)})"
+        )
+    except duckdb.InvalidInputException as error:
+        raise ValueError(
+            f"{settings.WAREHOUSE_STORAGE_VERSION_VARIABLE}={storage_version!r}: DuckDB "
+            f"{duckdb.__version__} cannot write this storage version ({error}). Set it to "
+            "the DuckDB release of the oldest reader, e.g. "
+            f"{settings.DEFAULT_WAREHOUSE_STORAGE_VERSION}."
+        ) from error
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    """Copy DuckDB file ``source`` byte for byte, its write-ahead log folded in first."""
+    with duckdb.connect(str(source)) as con:
+        con.execute("checkpoint")
+    with source.open("rb") as reading, target.open("wb") as writing:
+        shutil.copyfileobj(reading, writing)
+        writing.flush()
+        os.fsync(writing.fileno())
+
+
 def copy_database(source: Path, target: Path, storage_version: str) -> Path:
     """Write everything in DuckDB file ``source`` into a new file ``target``, in DuckDB storage
     format ``storage_version`` (``vMAJOR.MINOR.PATCH``), and flush it to disk.
@@ -79,18 +142,7 @@ def copy_database(source: Path, target: Path, storage_version: str) -> Path:
     _remove_database(target)
     with duckdb.connect() as con:
         con.execute(f"attach {_sql_string(source)} as {_SOURCE_ALIAS} (read_only)")
-        try:
-            con.execute(
-                f"attach {_sql_string(target)} as {_TARGET_ALIAS} "
-                f"(storage_version {_sql_string(storage_version)})"
-            )
-        except duckdb.InvalidInputException as error:
-            raise ValueError(
-                f"{settings.WAREHOUSE_STORAGE_VERSION_VARIABLE}={storage_version!r}: DuckDB "
-                f"{duckdb.__version__} cannot write this storage version ({error}). Set it to "
-                "the DuckDB release of the oldest reader, e.g. "
-                f"{settings.DEFAULT_WAREHOUSE_STORAGE_VERSION}."
-            ) from error
+        _attach_new(con, target, storage_version)
         con.execute(f"copy from database {_SOURCE_ALIAS} to {_TARGET_ALIAS}")
         # Detaching checkpoints the copy into its file and removes its write-ahead log.
         con.execute(f"detach {_TARGET_ALIAS}")

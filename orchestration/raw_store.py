@@ -24,6 +24,8 @@ import pandas
 
 from extraction.models import Document, ExtractionResult
 from extraction.schema import RAW_TABLES, rows_for
+from orchestration import settings
+from orchestration.publish import create_database
 
 RAW_SCHEMA = "raw"
 
@@ -85,6 +87,9 @@ def open_store(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     DuckDB allows one writer per file, so the connection must not outlive the caller's block.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        # in the storage format of the published warehouse, so that publishing copies it
+        create_database(path, settings.warehouse_storage_version())
     con = duckdb.connect(str(path))
     try:
         ensure_schema(con, path)

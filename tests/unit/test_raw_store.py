@@ -150,3 +150,20 @@ def test_a_raw_table_whose_columns_changed_otherwise_is_refused(tmp_path: Path) 
         raw_store.open_store(path),
     ):
         pass
+
+
+def test_a_new_build_database_is_in_the_published_storage_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from orchestration import publish
+
+    own = tmp_path / "own.duckdb"
+    duckdb.connect(str(own)).close()
+    for version in ("v1.1.0", f"v{duckdb.__version__}"):
+        monkeypatch.setenv("WAREHOUSE_STORAGE_VERSION", version)
+        build = tmp_path / f"build-{version}.duckdb"
+        with raw_store.open_store(build):
+            pass
+        # so that publishing copies its bytes rather than rewriting it
+        assert publish.storage_format(build) == publish.format_of_version(version)
+    assert publish.format_of_version("v1.1.0") != publish.storage_format(own)
