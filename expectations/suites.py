@@ -114,11 +114,26 @@ DECIMALS_RANGE = (_dbt_var("decimals_min"), _dbt_var("decimals_max"))
 PERCENT_LIMIT = _dbt_var("percent_limit")
 
 
-def contract_columns(model: str) -> list[str]:
-    """The column names of a mart as its dbt contract (``models/marts/_<model>.yml``) lists them."""
+def _contract(model: str) -> list[dict[str, Any]]:
+    """The columns of a mart's dbt contract (``models/marts/_<model>.yml``), as written."""
     spec = yaml.safe_load((MARTS_DIR / f"_{model}.yml").read_text(encoding="utf-8"))
     (entry,) = [m for m in spec["models"] if m["name"] == model]
-    return [column["name"] for column in entry["columns"]]
+    return entry["columns"]
+
+
+def contract_columns(model: str) -> list[str]:
+    """The column names of a mart as its dbt contract lists them."""
+    return [column["name"] for column in _contract(model)]
+
+
+def enforced_by_contract(model: str, constraint: str) -> set[str]:
+    """The columns of a mart whose contract has a ``constraint`` (``not_null``, ``check``):
+    DuckDB enforces it on every write to the table, so no suite checks it again."""
+    return {
+        column["name"]
+        for column in _contract(model)
+        if any(c.get("type") == constraint for c in column.get("constraints") or [])
+    }
 
 
 # DuckDB's spelling of the type names the contracts may use (information_schema's data_type).
@@ -134,9 +149,7 @@ def normalize_type(data_type: str) -> str:
 
 def contract_column_types(model: str) -> dict[str, str]:
     """Column name → type, as the dbt contract of a mart declares them (normalized)."""
-    spec = yaml.safe_load((MARTS_DIR / f"_{model}.yml").read_text(encoding="utf-8"))
-    (entry,) = [m for m in spec["models"] if m["name"] == model]
-    return {c["name"]: normalize_type(c["data_type"]) for c in entry["columns"]}
+    return {c["name"]: normalize_type(c["data_type"]) for c in _contract(model)}
 
 
 def column_types_suite(model: str) -> Suite:
@@ -251,6 +264,30 @@ def _ordered(model: str, start: str, end: str) -> gxe.Expectation:
     )
 
 
+# a rule a mart's dbt contract writes as a constraint, and the expectation that would repeat it
+_CONSTRAINED = {
+    "not_null": gxe.ExpectColumnValuesToNotBeNull,
+    "check": gxe.ExpectColumnValuesToBeInSet,
+}
+
+
+def _not_enforced(model: str, expectations: list[gxe.Expectation]) -> list[gxe.Expectation]:
+    """The expectations that no constraint of the mart's contract already enforces.
+
+    DuckDB refuses a null in a ``not_null`` column and a value outside a ``check`` on every
+    write, so the table cannot hold the rows such an expectation looks for: each rule has
+    one owner, the contract (models/marts/_<model>.yml).
+    """
+    enforced = [
+        (kind, enforced_by_contract(model, constraint)) for constraint, kind in _CONSTRAINED.items()
+    ]
+    return [
+        e
+        for e in expectations
+        if not any(isinstance(e, kind) and e.column in columns for kind, columns in enforced)
+    ]
+
+
 def _mart(
     model: str,
     expectations: list[gxe.Expectation],
@@ -259,7 +296,7 @@ def _mart(
     return Suite(
         name=model,
         sql=f"select * from marts.{model}",
-        expectations=[_schema(model), *expectations],
+        expectations=[_schema(model), *_not_enforced(model, expectations)],
         context_columns=context_columns,
         required_tables=(f"marts.{model}",),
     )
