@@ -376,6 +376,14 @@ def bench_queries(warehouse: Path, work: Path, runs: int) -> dict[str, Timed]:
                 timed.seconds.append(time.perf_counter() - start)
             timed.extra["rows"] = len(rows)
             timed.extra["first"] = timed.seconds[0]
+            # the same query with its result left in DuckDB: what turning every row into
+            # Python objects (fetchall) adds is the client's, not the query's
+            executed = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                con.execute(sql)
+                executed.append(time.perf_counter() - start)
+            timed.extra["executed"] = statistics.median(executed)
             timings[path.stem] = timed
     return timings
 
@@ -772,16 +780,20 @@ def queries_part(
         "",
         "Compiled with `dbt compile` against the published file attached read-only (as "
         "`tests/integration/test_consumers.py` does), then each run "
-        f"{args.query_runs} times on one read-only DuckDB connection, rows fetched.",
+        f"{args.query_runs} times on one read-only DuckDB connection, every row fetched into "
+        "Python (`fetchall`); then as many times with the result left in DuckDB (executed, "
+        "not fetched). The target is judged on the fetched time.",
         "",
-        "| query | rows | first run ms | median ms | load | < 200 ms |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| query | rows | first run ms | median ms | executed, not fetched: median ms | load "
+        "| < 200 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, timed in queries.items():
         ok = verdict(timed.median < TARGETS["query"])
         report.details.append(
             f"| {name} | {timed.extra['rows']:,} | {timed.extra['first'] * 1000:.1f} | "
-            f"{timed.median * 1000:.1f} | {timed.load_text} | {ok} |"
+            f"{timed.median * 1000:.1f} | {timed.extra['executed'] * 1000:.1f} | "
+            f"{timed.load_text} | {ok} |"
         )
         rows.append(
             (f"query `{name}`", f"{timed.median * 1000:.1f} ms", timed.load_text, "< 200 ms", ok)
