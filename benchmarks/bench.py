@@ -150,20 +150,6 @@ def run_process(command: list[str], env: dict[str, str], log: Path) -> ProcessRu
         memory.peak,
     )
 
-    @classmethod
-    def fresh(cls, root: Path, releases: list[Path]) -> Workspace:
-        shutil.rmtree(root, ignore_errors=True)
-        space = cls(root)
-        space.disclosures.mkdir(parents=True)
-        for path in releases:
-            shutil.copyfile(path, space.disclosures / path.name)
-        return space
-
-    def copy_to(self, root: Path) -> Workspace:
-        shutil.rmtree(root, ignore_errors=True)
-        shutil.copytree(self.root, root, symlinks=True)
-        return Workspace(root)
-
 
 def run_id_of(output: str) -> str | None:
     """The Dagster run id from the command line's closing summary."""

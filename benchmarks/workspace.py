@@ -8,6 +8,7 @@ own, never on ``data/``.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,22 @@ class Workspace:
     @property
     def log(self) -> Path:
         return self.root / "pipeline.log"
+
+    @classmethod
+    def fresh(cls, root: Path, releases: list[Path]) -> Workspace:
+        """A new workspace at ``root`` (anything there is removed) holding ``releases``."""
+        shutil.rmtree(root, ignore_errors=True)
+        space = cls(root)
+        space.disclosures.mkdir(parents=True)
+        for path in releases:
+            shutil.copyfile(path, space.disclosures / path.name)
+        return space
+
+    def copy_to(self, root: Path) -> Workspace:
+        """A copy of the whole workspace at ``root``, as it is now."""
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(self.root, root, symlinks=True)
+        return Workspace(root)
 
     def env(self) -> dict[str, str]:
         """The pipeline's environment: every path inside the workspace."""
