@@ -26,7 +26,6 @@ import argparse
 import csv
 import datetime as dt
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -369,21 +368,10 @@ def run_pipeline(space: Workspace, documents: Sequence[Path]) -> bool:
     """Copy ``documents`` in and run ``python -m orchestration.cli run``; True if it published.
 
     Its output goes to the workspace's ``pipeline.log``; its closing summary is printed."""
-    space.disclosures.mkdir(parents=True, exist_ok=True)
-    for path in documents:
-        shutil.copyfile(path, space.disclosures / path.name)
     print(f"running the pipeline on {len(documents)} documents in {space.root} ...", flush=True)
-    with space.log.open("w") as log:
-        completed = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "run"],
-            cwd=ROOT,
-            env=space.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
+    returncode = space.run_pipeline(documents)
     print(_closing_summary(space.log.read_text(errors="replace")))
-    return completed.returncode == 0 and space.warehouse.exists()
+    return returncode == 0 and space.warehouse.exists()
 
 
 def _closing_summary(output: str) -> str:

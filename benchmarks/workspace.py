@@ -9,9 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+# the repository: the pipeline runs from here
+ROOT = Path(__file__).resolve().parents[1]
 # telemetry off in every process a measurement starts
 TELEMETRY = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
 
@@ -57,6 +62,23 @@ class Workspace:
         shutil.rmtree(root, ignore_errors=True)
         shutil.copytree(self.root, root, symlinks=True)
         return Workspace(root)
+
+    def run_pipeline(self, documents: Sequence[Path]) -> int:
+        """Copy ``documents`` in and run ``python -m orchestration.cli run`` on the workspace,
+        its output to :attr:`log`; return the command's exit code."""
+        self.disclosures.mkdir(parents=True, exist_ok=True)
+        for path in documents:
+            shutil.copyfile(path, self.disclosures / path.name)
+        with self.log.open("w") as log:
+            completed = subprocess.run(
+                [sys.executable, "-m", "orchestration.cli", "run"],
+                cwd=ROOT,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                check=False,
+            )
+        return completed.returncode
 
     def env(self) -> dict[str, str]:
         """The pipeline's environment: every path inside the workspace."""

@@ -323,26 +323,15 @@ def build_warehouse(root: Path) -> Path:
     from orchestration.partitions import disclosure_files
 
     space = Workspace(root)
-    space.disclosures.mkdir(parents=True)
     documents = [
         *disclosure_files(ROOT / "data" / "disclosures"),
         *sorted((ROOT / "tests" / "fixtures" / "disclosures").glob("*.txt")),
     ]
-    for path in documents:
-        shutil.copyfile(path, space.disclosures / path.name)
-    with space.log.open("w") as log:
-        completed = subprocess.run(
-            [sys.executable, "-m", "orchestration.cli", "run"],
-            cwd=ROOT,
-            env=space.env(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            check=False,
-        )
-    if completed.returncode != 0 or not space.warehouse.exists():
+    returncode = space.run_pipeline(documents)
+    if returncode != 0 or not space.warehouse.exists():
         tail = space.log.read_text(errors="replace")[-3000:]
         raise CheckFailed(
-            f"the pipeline failed on {len(documents)} releases (exit {completed.returncode}); "
+            f"the pipeline failed on {len(documents)} releases (exit {returncode}); "
             f"its log is {space.log}:\n{tail}"
         )
     print(f"   built {space.warehouse} from {len(documents)} releases", flush=True)
