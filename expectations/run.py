@@ -110,14 +110,14 @@ def _failures(
     suite: Suite, kwargs: dict[str, Any], frame: pd.DataFrame, result: dict[str, Any]
 ) -> list[Failure]:
     """The offending rows of a failed expectation, located and described."""
-    details = result.get("details") or {}
-    if "mismatched" in details:
-        mismatch = details["mismatched"] or {}
+    if "value_set" in kwargs and "column" in kwargs and "unexpected_index_list" not in result:
+        # a set expectation over the whole column: say which values are missing or extra
+        expected, observed = set(kwargs["value_set"]), set(frame[kwargs["column"]].dropna())
+        table = suite.required_tables[0]
         return [
             Failure(
-                message=f"marts.{suite.name}: columns missing from the contract's list: "
-                f"{mismatch.get('missing') or []}; columns not in the contract: "
-                f"{mismatch.get('unexpected') or []}"
+                message=f"{table}: {kwargs['column']} lacks {sorted(expected - observed)} "
+                f"and has {sorted(observed - expected)} beyond its contract's list"
             )
         ]
     failures = []

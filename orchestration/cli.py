@@ -76,11 +76,12 @@ class PipelineSummary:
 
 def run_pipeline() -> PipelineSummary:
     """Run every asset (extract, dbt build, publish) once, in process, and summarize the run."""
-    from orchestration.project import prepare_dbt_project
+    from orchestration.project import prepare_dbt_project, start_background_parse
 
     started = time.monotonic()
     settings.export_environment()
     prepare_dbt_project()
+    start_background_parse()
     # Imported only now: loading the definitions needs the manifest prepared above.
     from orchestration.definitions import DOCUMENTS_KEY, defs
     from orchestration.partitions import disclosure_files, sync_partitions

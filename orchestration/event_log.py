@@ -4,7 +4,9 @@ Dagster's ``SqliteEventLogStorage`` creates a new SQLAlchemy engine with ``NullP
 connection: each event opens its run's database file and the index database, compiles its
 statements afresh (the compiled cache lives on the engine) and closes the files again, and
 closing the last connection to a WAL database checkpoints it. That is 15-25 ms an event on
-this machine, and a run over many releases writes thousands of events.
+this machine, and a run over many releases writes thousands of events. It also asks the
+index database whether a table exists (``has_table``) for every asset event it stores, with
+another new engine each time: 2.5 s of a run over 1,000 releases.
 
 :class:`PooledSqliteEventLogStorage` is that storage with one engine per database file, kept
 for the files in use and pooled the way SQLAlchemy pools file databases. The files, schema
@@ -57,6 +59,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         self._batch_thread: int | None = None
         self._batch_connections: dict[str, Connection] = {}
         self._batch_stack: ExitStack | None = None
+        # tables the index database was seen to have: a migration adds tables, none drops one
+        self._tables_present: set[str] = set()
         super().__init__(base_dir, inst_data)
 
     @classmethod
@@ -77,6 +81,15 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
             engine = self._engine(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
+
+    def has_table(self, table_name: str) -> bool:
+        """Whether the index database has ``table_name``; once seen, not asked again."""
+        if table_name in self._tables_present:
+            return True
+        present = super().has_table(table_name)
+        if present:
+            self._tables_present.add(table_name)
+        return present
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         """Store ``events`` as the parent stores each, in one transaction per database file.
@@ -132,6 +145,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def wipe(self) -> None:
         # the parent deletes the run databases: close them first
         self._dispose_engines()
+        self._tables_present.clear()
         super().wipe()
 
     def dispose(self) -> None:

@@ -6,6 +6,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import subprocess
 import sys
 import time
 from functools import cached_property
@@ -76,6 +77,51 @@ def prepare_dbt_project() -> None:
         fingerprint_file.write_text(fingerprint, encoding="utf-8")
 
 
+# The parse started by start_background_parse in this process, and the folder it writes.
+_background_parse: tuple[subprocess.Popen[bytes], Path] | None = None
+
+
+def start_background_parse() -> None:
+    """Start ``dbt parse`` for the build database unless its parse state is saved already.
+
+    The first run on a build database has no saved state (see :func:`dbt_run_target`), and
+    its ``dbt build`` would spend about 10 s parsing the whole project while this process
+    has a core to spare: imports and extraction come first. The parse needs no database, so
+    it runs meanwhile, with the environment ``dbt build`` will have (call
+    ``settings.export_environment`` first); the dbt step of a run in this process waits for
+    it and starts from its state. A parse that fails leaves nothing, and dbt parses as usual.
+    """
+    global _background_parse  # one parse a process, handed to the dbt step
+    runs = settings.dbt_runs_dir()
+    if _background_parse is not None or (runs / _saved_parse_name()).exists():
+        return
+    folder = runs / f".parse-{os.getpid()}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    command = [
+        settings.dbt_executable(), "parse",
+        "--project-dir", str(DBT_PROJECT.project_dir),
+        "--profiles-dir", str(settings.dbt_profiles_dir()),
+        "--target-path", str(folder), "--log-path", str(folder),
+    ]  # fmt: skip
+    with (folder / "parse.log").open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    _background_parse = (process, folder)
+
+
+def _adopt_background_parse(runs: Path) -> None:
+    """Wait for this process's background parse and save its state for the build database."""
+    global _background_parse
+    if _background_parse is None:
+        return
+    (process, folder), _background_parse = _background_parse, None
+    process.wait()
+    parsed = folder / PARTIAL_PARSE
+    if process.returncode == 0 and parsed.exists():
+        parsed.replace(runs / _saved_parse_name())
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 def dbt_run_target(run_id: str) -> Path:
     """A new dbt target folder for one run, holding the parse state the last run left.
 
@@ -83,12 +129,14 @@ def dbt_run_target(run_id: str) -> Path:
     from a parse with the same profile, and the profile includes the build database's path.
     dagster-dbt seeds each run with the state in the project's ``target/``, which is right
     only for the default path; so each build database keeps its own, beside it, from its last
-    run (about 8 s saved a run). The state is named after the project folder, because it
-    holds absolute paths (dagster-dbt's preparer makes seeds re-parse for the same reason).
+    run (about 8 s saved a run), or from a parse started with the run
+    (:func:`start_background_parse`). The state is named after the project folder, because
+    it holds absolute paths (dagster-dbt's preparer makes seeds re-parse for the same reason).
     """
     runs = settings.dbt_runs_dir()
     target = runs / f"{time.strftime('%Y%m%dT%H%M%S')}-{run_id[:8]}"
     target.mkdir(parents=True, exist_ok=True)
+    _adopt_background_parse(runs)
     saved = runs / _saved_parse_name()
     if saved.exists():
         shutil.copyfile(saved, target / PARTIAL_PARSE)
@@ -106,7 +154,7 @@ def keep_dbt_run(target: Path) -> None:
         partial = runs / f".{_saved_parse_name()}.{os.getpid()}"
         shutil.copyfile(parsed, partial)
         partial.replace(runs / _saved_parse_name())
-    folders = sorted(path for path in runs.iterdir() if path.is_dir())
+    folders = sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in folders[:-DBT_RUNS_KEPT]:
         shutil.rmtree(old, ignore_errors=True)
 

@@ -82,7 +82,7 @@ SCHEMA_BREAKS = {
     "renamed column": (
         "alter table marts.fct_financial_facts rename column value to amount",
         "fct_financial_facts.schema",
-        "gx_fct_financial_facts",
+        "gx_fct_financial_facts_column_types",
         "alter table marts.fct_financial_facts rename column amount to value",
     ),
     "retyped column": (

@@ -9,6 +9,7 @@ import pytest
 from dagster import AssetKey, AssetMaterialization, DagsterInstance
 from dagster._core.events import DagsterEvent, DagsterEventType, StepMaterializationData
 from dagster._core.events.log import EventLogEntry
+from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
 
 from orchestration import event_log, settings
 from orchestration.event_log import PooledSqliteEventLogStorage
@@ -114,3 +115,23 @@ def test_a_failed_batch_keeps_nothing(
         storage.store_event_batch([materialization(key, f"{n}.txt", "run-b") for n in range(5)])
     assert storage.get_logs_for_run("run-b") == []
     assert storage.get_materialized_partitions(key) == set()
+
+
+def test_a_present_table_is_looked_up_once(
+    instance: DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    storage = instance.event_log_storage
+    asked: list[str] = []
+    parent = SqliteEventLogStorage.has_table
+
+    def counting(self: SqliteEventLogStorage, table_name: str) -> bool:
+        asked.append(table_name)
+        return parent(self, table_name)
+
+    monkeypatch.setattr(SqliteEventLogStorage, "has_table", counting)
+    assert storage.has_table("asset_event_tags")
+    assert storage.has_table("asset_event_tags")
+    # an absent table is asked again: a migration may create it
+    assert not storage.has_table("no_such_table")
+    assert not storage.has_table("no_such_table")
+    assert asked == ["asset_event_tags", "no_such_table", "no_such_table"]

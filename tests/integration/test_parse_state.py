@@ -1,0 +1,46 @@
+"""The first run on a build database starts from a dbt parse made in the background."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from orchestration import project, settings
+
+
+@pytest.fixture
+def build_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "build" / "fresh_build.duckdb"
+    monkeypatch.setenv("BUILD_DB_PATH", str(path))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    settings.export_environment()
+    return path
+
+
+def test_a_background_parse_becomes_the_runs_parse_state(build_db: Path) -> None:
+    project.start_background_parse()
+    target = project.dbt_run_target("0123456789abcdef")
+    # the run's target starts from the background parse, which is saved for the next runs
+    assert (target / project.PARTIAL_PARSE).exists()
+    assert (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
+    assert not [p for p in settings.dbt_runs_dir().iterdir() if p.name.startswith(".parse-")]
+    # and dbt, run as the dbt step runs it, accepts that state instead of parsing again
+    listed = subprocess.run(
+        [settings.dbt_executable(), "ls", "--resource-type", "seed", "--target-path", str(target)],
+        cwd=settings.dbt_project_dir(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Unable to do partial parsing" not in listed.stdout
+    assert "disclosure_warehouse.units" in listed.stdout
+
+
+def test_no_background_parse_once_the_state_is_saved(build_db: Path) -> None:
+    runs = settings.dbt_runs_dir()
+    runs.mkdir(parents=True)
+    (runs / project._saved_parse_name()).write_bytes(b"saved by an earlier run")
+    project.start_background_parse()
+    assert project._background_parse is None
