@@ -114,6 +114,16 @@ def check(truth_path: Path) -> list[str]:
     """Every identity the release's printed figures break, in words (empty: all hold)."""
     facts = load(truth_path)
     problems: list[str] = []
+    best = _best_printings(problems, facts)
+    _percentages(problems, facts, best)
+    _sums(problems, best)
+    _roll_forwards(problems, best)
+    return problems
+
+
+def _best_printings(problems: list[str], facts: list[Fact]) -> dict[tuple, Fact]:
+    """The most precise printing of each value (by concept and context); a printing that
+    disagrees with it beyond its own precision is a problem."""
     printings: dict[tuple, list[Fact]] = defaultdict(list)
     for fact in facts:
         if fact.measure == "value":
@@ -125,6 +135,12 @@ def check(truth_path: Path) -> list[str]:
         for other in group:
             if abs(other.value - top.value) > other.precision / 2:
                 problems.append(f"{key}: printed {other.raw} disagrees with {top.raw}")
+    return best
+
+
+def _percentages(problems: list[str], facts: list[Fact], best: dict[tuple, Fact]) -> None:
+    """A percentage printed with its basis is that basis's ratio or change, and a YoY
+    change's current basis is the value printed for it."""
     for fact in facts:
         if fact.basis is None:
             continue
@@ -140,6 +156,11 @@ def check(truth_path: Path) -> list[str]:
         same = best.get((fact.concept, *fact.key))
         if fact.measure == "change_percent" and same and abs(same.value - current) > same.precision:
             problems.append(f"{fact.concept} {fact.key}: YoY basis {current} != printed {same.raw}")
+
+
+def _sums(problems: list[str], best: dict[tuple, Fact]) -> None:
+    """Each total of :data:`SUMS` is the sum of its parts in every context, and the
+    consolidated segment figures are the sums of the segments'."""
     groups: dict[tuple, dict[str, Fact]] = defaultdict(dict)
     for (concept, *key), fact in best.items():
         groups[tuple(key)][concept] = fact
@@ -153,8 +174,6 @@ def check(truth_path: Path) -> list[str]:
             _compare(problems, f"{total} {key}", group[total], present)
         if key[0] == "Consolidated":
             _segments(problems, key, groups)
-    _roll_forwards(problems, best)
-    return problems
 
 
 def _compare(problems: list[str], what: str, total: Fact, parts: list[Fact]) -> None:

@@ -11,7 +11,7 @@ from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
-from extraction.blocks import find_blocks
+from extraction.blocks import Block, find_blocks
 from extraction.layout import Relaid, relayout
 from extraction.models import (
     Document,
@@ -147,19 +147,43 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
     _read_metadata(document, decoded.text, decoded.lines)
     relaid = relayout(decoded.lines)
     lines = relaid.texts
+    ctx = _document_context(document, decoded.text, relaid)
+
+    blocks, table_lines = find_blocks(lines)
+    figures = _table_figures(blocks, result, ctx)
+    prose = [(n, line) for n, line in enumerate(lines, start=1) if n not in table_lines]
+    figures.extend(narrative_figures([line for _, line in prose], [n for n, _ in prose], ctx))
+    _settle_figures(figures, document, decoded.text, ctx.calendar)
+    result.figures = figures
+
+    from extraction.ledger import build_ledger
+
+    result.tokens = build_ledger(document.document_id, lines, figures, table_lines)
+    _check_document(result, lines, relaid, blocks)
+    _trace_to_source(result, relaid)
+    return result
+
+
+def _document_context(document: Document, text: str, relaid: Relaid) -> DocContext:
+    """What the whole release tells every table and sentence: its fiscal calendar (which
+    can also complete the document's period), dates, forecast revision and currency."""
     # headers the layout readers rebuilt ("Three Months Ended June 30, 2026") name periods
-    calendar = _calendar(document, decoded.text if relaid.layout == "cells" else "\n".join(lines))
-    ctx = DocContext(
+    calendar = _calendar(document, text if relaid.layout == "cells" else "\n".join(relaid.texts))
+    return DocContext(
         document_id=document.document_id,
         calendar=calendar,
         published_on=document.published_on,
         period=document.period,
-        original_forecast_announced_on=original_forecast_date(decoded.text),
-        forecasts_revised=_REVISED_FORECASTS_AT.search(decoded.text) is not None,
-        currency=_text_currency(decoded.text),
+        original_forecast_announced_on=original_forecast_date(text),
+        forecasts_revised=_REVISED_FORECASTS_AT.search(text) is not None,
+        currency=_text_currency(text),
     )
 
-    blocks, table_lines = find_blocks(lines)
+
+def _table_figures(blocks: list[Block], result: ExtractionResult, ctx: DocContext) -> list[Figure]:
+    """The figures of the table blocks: each block's layout analysed, its header completed
+    from the table above or a sibling where it is missing or damaged, its kind classified.
+    The issues found are added to ``result``."""
     layouts = [analyse(block, ctx) for block in blocks]
     _continue_tables(layouts, result, ctx)
     for layout in layouts:
@@ -171,24 +195,22 @@ def extract_bytes(data: bytes, file_name: str) -> ExtractionResult:
         figures.extend(found)
         result.issues.extend(issues)
     members_from_repeated_headings(figures)
-    prose = [(n, line) for n, line in enumerate(lines, start=1) if n not in table_lines]
-    figures.extend(narrative_figures([line for _, line in prose], [n for n, _ in prose], ctx))
+    return figures
+
+
+def _settle_figures(
+    figures: list[Figure], document: Document, text: str, calendar: FiscalCalendar | None
+) -> None:
+    """The document's currency and stock split from its figures, the figures' share basis
+    marked, then the figures put in reading order and numbered."""
     document.currency = _currency(figures)
-    split = mark_share_basis(figures, decoded.text, calendar)
+    split = mark_share_basis(figures, text, calendar)
     if split is not None:
         document.stock_split_ratio = Decimal(split.ratio.numerator) / split.ratio.denominator
         document.stock_split_effective_on = split.effective_on
     figures.sort(key=lambda f: (f.line_number, f.char_start))
     for sequence, figure in enumerate(figures, start=1):
         figure.sequence = sequence
-    result.figures = figures
-
-    from extraction.ledger import build_ledger
-
-    result.tokens = build_ledger(document.document_id, lines, figures, table_lines)
-    _check_document(result, lines, relaid, blocks)
-    _trace_to_source(result, relaid)
-    return result
 
 
 def _trace_to_source(result: ExtractionResult, relaid: Relaid) -> None:

@@ -105,43 +105,15 @@ class _ColumnSums:
 
 def label_paths(rows: list[HierarchyRow]) -> list[tuple[tuple[str, ...], bool]]:
     """For each row, its parents' labels and whether its value is a sum of children."""
-    spans: dict[int, int] = {}
-
-    def span_of(i: int) -> int:
-        """Index of the last row belonging to row ``i`` (itself when it has no children)."""
-        if i in spans:
-            return spans[i]
-        spans[i] = i
-        total = rows[i].vector
-        if total is None:
-            return i
-        children = _ColumnSums(len(total))
-        j = i + 1
-        while j < len(rows) and rows[j].vector is not None and not _is_total_like(rows[j].label):
-            end_j = span_of(j)
-            children.add(rows[j].vector or [])
-            if children.count >= 2 and children.sum_to(total, rows[i].tolerance):
-                spans[i] = end_j
-                return end_j
-            j = end_j + 1
-        return i
-
+    spans = _Spans(rows)
     stack: list[_Group] = []
     result: list[tuple[tuple[str, ...], bool]] = []
     for i, row in enumerate(rows):
         while stack and not stack[-1].is_heading and stack[-1].end < i:
             stack.pop()
         if row.vector is None:
-            top_headings = [g for g in stack if g.is_heading]
-            if (
-                top_headings
-                and stack[-1].is_heading
-                and stack[-1].has_direct_values
-                and len(top_headings) > 1
-            ):
-                stack.pop()  # a new heading after lines of the previous one: a sibling
-            result.append((tuple(g.label for g in stack), False))
-            stack.append(_Group(row.label, is_heading=True))
+            _open_heading(stack, row.label)
+            result.append((tuple(g.label for g in stack[:-1]), False))
             continue
         closing = next(
             (
@@ -159,8 +131,53 @@ def label_paths(rows: list[HierarchyRow]) -> list[tuple[tuple[str, ...], bool]]:
             stack.pop()
         if stack:
             stack[-1].has_direct_values = True
-        end = span_of(i)
+        end = spans.end_of(i)
         result.append((tuple(g.label for g in stack), end > i))
         if end > i:
             stack.append(_Group(row.label, is_heading=False, end=end))
     return result
+
+
+def _open_heading(stack: list[_Group], label: str) -> None:
+    """Open the group of a heading row (a row without values) on ``stack``; a heading
+    after lines of values of a nested heading is that heading's sibling, so it closes it."""
+    top_headings = [g for g in stack if g.is_heading]
+    if (
+        top_headings
+        and stack[-1].is_heading
+        and stack[-1].has_direct_values
+        and len(top_headings) > 1
+    ):
+        stack.pop()  # a new heading after lines of the previous one: a sibling
+    stack.append(_Group(label, is_heading=True))
+
+
+class _Spans:
+    """The rows each total-first row sums: the last row belonging to it, worked out once
+    for each row."""
+
+    __slots__ = ("ends", "rows")
+
+    def __init__(self, rows: list[HierarchyRow]) -> None:
+        self.rows = rows
+        self.ends: dict[int, int] = {}
+
+    def end_of(self, i: int) -> int:
+        """Index of the last row belonging to row ``i`` (itself when it has no children)."""
+        spans, rows = self.ends, self.rows
+        if i in spans:
+            return spans[i]
+        spans[i] = i
+        total = rows[i].vector
+        if total is None:
+            return i
+        children = _ColumnSums(len(total))
+        j = i + 1
+        while j < len(rows) and rows[j].vector is not None and not _is_total_like(rows[j].label):
+            end_j = self.end_of(j)
+            children.add(rows[j].vector or [])
+            if children.count >= 2 and children.sum_to(total, rows[i].tolerance):
+                spans[i] = end_j
+                return end_j
+            j = end_j + 1
+        return i

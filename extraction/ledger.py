@@ -8,7 +8,8 @@ The counts close by construction: every token gets exactly one status.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from extraction.blocks import split_cells
 from extraction.models import Figure, Token, TokenStatus
@@ -172,58 +173,94 @@ def build_ledger(
     by_line: dict[int, list[Figure]] = {}
     for figure in figures:
         by_line.setdefault(figure.line_number, []).append(figure)
-    # One scan of the whole text rather than one per line (most lines hold no token): a
-    # token never spans a line break, and the character before a line's first one, a line
-    # break, is no digit, as the start of a line on its own is none.
-    text = "\n".join(lines)
+    tokens: list[Token] = []
+    for number, line_start, matches in _tokens_by_line(lines):
+        tokens += _line_tokens(
+            _LedgerLine(document_id, number, lines[number - 1], line_start, table_lines),
+            matches,
+            by_line.get(number, ()),
+            len(tokens),
+        )
+    return tokens
+
+
+def _numeric_tokens(text: str) -> list[re.Match[str]]:
+    """Every numeric token of ``text`` in order: runs of digits and superscript digits."""
     found = list(NUMBER_TOKEN.finditer(text))
     # superscript digits are not ASCII; a search for each is much faster than the pattern
     if not text.isascii() and any(digit in text for digit in _SUPERSCRIPT_DIGITS):
         found += SUPERSCRIPT_TOKEN.finditer(text)
         found.sort(key=lambda m: m.start())  # the two kinds never overlap
-    tokens: list[Token] = []
-    append = tokens.append
+    return found
+
+
+def _tokens_by_line(lines: list[str]) -> Iterator[tuple[int, int, list[re.Match[str]]]]:
+    """The numeric tokens of ``lines`` line by line: each line that holds any, as its
+    number (1-based), where it starts in the lines joined by line breaks, and its tokens
+    (their offsets in the joined text)."""
+    # One scan of the whole text rather than one per line (most lines hold no token): a
+    # token never spans a line break, and the character before a line's first one, a line
+    # break, is no digit, as the start of a line on its own is none.
     number = 0  # the line of the token, and where that line starts and ends in the text
     line_start = 0
     line_end = -1
-    line = ""
-    line_figures: list[Figure] | tuple[()] = ()
-    rule_spans: _LazyRuleSpans | None = None
-    label_end = -1
-    for match in found:
+    matches: list[re.Match[str]] = []
+    for match in _numeric_tokens("\n".join(lines)):
         if match.start() > line_end:
+            if matches:
+                yield number, line_start, matches
+                matches = []
             while match.start() > line_end:  # on to the token's line
                 number += 1
                 line_start = line_end + 1
                 line_end = line_start + len(lines[number - 1])
-            line = lines[number - 1]
-            line_figures = by_line.get(number, ())
-            # the ignore rules and the label's end are worked out only for a token that is
-            # no figure, and once per line
-            rule_spans = None
-        start = match.start() - line_start
-        end = match.end() - line_start
-        figure = None
-        for candidate in line_figures:  # the first figure the token overlaps
-            if (
-                candidate.char_start <= start < candidate.char_end
-                or start <= candidate.char_start < end
-            ):
-                figure = candidate
-                break
+        matches.append(match)
+    if matches:
+        yield number, line_start, matches
+
+
+@dataclass(frozen=True, slots=True)
+class _LedgerLine:
+    """A line of the document as the ledger reads it."""
+
+    document_id: str
+    number: int  # 1-based
+    text: str
+    start: int  # where the line starts in the lines joined by line breaks
+    table_lines: set[int]  # the numbers of the document's table lines
+
+
+def _line_tokens(
+    line: _LedgerLine,
+    matches: list[re.Match[str]],
+    line_figures: list[Figure] | tuple[()],
+    first_index: int,
+) -> list[Token]:
+    """The tokens of one line (``matches``, offsets in the joined text), indexed from
+    ``first_index``: each the first figure it overlaps, else what the ignore rules say."""
+    tokens: list[Token] = []
+    # the ignore rules and the label's end are worked out only for a token that is no
+    # figure, and once per line
+    rule_spans: _LazyRuleSpans | None = None
+    label_end = -1
+    number = line.number
+    for match in matches:
+        start = match.start() - line.start
+        end = match.end() - line.start
+        figure = _first_overlapping(line_figures, start, end)
         if figure is None:
             if rule_spans is None:
-                rule_spans = _LazyRuleSpans(line)
-                label_end = _label_end(line) if number in table_lines else 0
+                rule_spans = _LazyRuleSpans(line.text)
+                label_end = _label_end(line.text) if number in line.table_lines else 0
             status, reason, figure_id = _classify(
-                None, number, start, end, label_end, table_lines, rule_spans
+                None, number, start, end, label_end, line.table_lines, rule_spans
             )
         else:
             status, reason, figure_id = TokenStatus.FIGURE, None, figure.figure_id
-        append(
+        tokens.append(
             Token(
-                document_id,
-                len(tokens),
+                line.document_id,
+                first_index + len(tokens),
                 number,
                 start,
                 end,
@@ -234,6 +271,17 @@ def build_ledger(
             )
         )
     return tokens
+
+
+def _first_overlapping(figures: list[Figure] | tuple[()], start: int, end: int) -> Figure | None:
+    """The first of ``figures`` whose printed number overlaps ``start:end``, if any."""
+    for candidate in figures:
+        if (
+            candidate.char_start <= start < candidate.char_end
+            or start <= candidate.char_start < end
+        ):
+            return candidate
+    return None
 
 
 class _LazyRuleSpans:

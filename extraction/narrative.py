@@ -360,6 +360,7 @@ def _line_figures(
     heading: str | None,
     heading_period: Period | None = None,
 ) -> list[Figure]:
+    """The figures of one prose line (line ``number``), sentence by sentence."""
     figures: list[Figure] = []
     # a paragraph that opens "As of September 30, 2021," speaks of balances throughout
     paragraph_instant = bool(_AS_OF_START.match(line))
@@ -370,166 +371,268 @@ def _line_figures(
         sentence_period = _sentence_period(
             sentence, amounts, ctx, paragraph_instant, heading_period
         )
-        previous: Figure | None = None
-        previous_status: str | None = None
-        cursor = 0
-        for amount in amounts:
-            segment = sentence[cursor : amount.start]
-            if _PLUS_OR_MINUS.search(segment):
-                cursor = amount.end  # the width of a range ("$2.5 billion +/- $150 million")
-                continue
-            # what came before a closing parenthesis or a semicolon belongs to the previous
-            # clause ("(JPY43,291 million for 1H20); orders received for ...")
-            cut = max(segment.rfind(")"), segment.rfind(";"))
-            if cut >= 0 and cursor > 0:
-                segment = segment[cut + 1 :]
-            period_spans = [(a, b) for a, b, _ in find_periods(segment, ctx.calendar)]
-            label = _label_from(_blank(segment, period_spans))
-            change_in = _CHANGE_IN.search(segment)
-            if change_in:
-                label = change_in["subject"].strip()
-            after_of = _AMOUNT_OF.match(sentence[amount.end :])
-            if after_of and (label is None or _LEAD_TRIM.fullmatch(label + " ")):
-                label = after_of["subject"].strip()
-            # "an increase of JPY1,480 million in short-term borrowings": the subject follows
-            after_in = _AMOUNT_IN.match(sentence[amount.end :])
-            if after_in and _CHANGE_NOUN_BEFORE.search(segment):
-                label = after_in["subject"].strip()
-            # "... increased by JPY2,974 million to JPY47,734 million": the new balance of
-            # the subject just named
-            if _TO_BEFORE.search(segment) and previous is not None and cursor > 0:
-                label = None
-            component = bool(_COMPONENT_BEFORE.search(segment)) and previous is not None
-            flags: list[str] = []
-            before = sentence[max(0, amount.start - 40) : amount.start]
-            after = sentence[amount.end : amount.end + 60]
-            change = _CHANGE_BEFORE.search(before)
-            measure = Measure.VALUE
-            sign = 1
-            if amount.kind == "percent":
-                measure = Measure.RATIO
-                # "¥7,420 million [184.3%]": the exchange's summary brackets the change
-                if change or _YOY_AFTER.match(after) or _BRACKET_BEFORE.search(before):
-                    measure = Measure.CHANGE_PERCENT
-            elif change or change_in:
-                measure = Measure.CHANGE
-            if (change and change["word"].lower() in _NEGATIVE_WORDS) or (
-                change_in and change_in["word"].lower() == "decrease"
-            ):
-                sign = -1
-            if (
-                cursor == 0
-                and label
-                and _HIGHLIGHT_LEAD.fullmatch(segment.strip(), 0)
-                and (segment.strip().rstrip(" :") == label.strip())
-            ):
-                # "Total revenues JPY53.0 billion up 5.2% YoY": its subject, then the amount
-                flags.append("highlight_line")
-            if _RANGE_LOW_BEFORE.search(before) and _RANGE_NEXT.match(after):
-                flags.append("range_low")  # "in the range of $3.20 billion to $3.60 billion"
-            elif (
-                previous is not None
-                and "range_low" in previous.flags
-                and _RANGE_HIGH_BEFORE.search(before)
-            ):
-                flags.append("range_high")
-            if _BOUND_BEFORE.search(before):
-                flags.append("bound_" + _BOUND_BEFORE.search(before).group().split()[0].lower())
-            inherited = label is None and not component
-            if component and label is None:
-                # "including an increase of JPY1,456 million related to the acquisition":
-                # a part of the figure before it, not another printing of it
-                label = f"part of {previous.item_label}"
-                flags.append("component_of_previous")
-            if inherited:
-                label = previous.item_label if previous else heading
-                if (
-                    previous is not None
-                    and _LOSS.search(segment)
-                    and not _LOSS_START.search(previous.item_label)
-                ):
-                    sign = -1
-                    flags.append("sign_from_wording")
-            period = None
-            just_before = [
-                p
-                for a, b, p in find_periods(segment, ctx.calendar)
-                if not segment[b:].strip(" :,of")
-            ]
-            if just_before:
-                period = just_before[-1]  # "As of September 30, 2021: 93,534,800 shares"
-            after_period = _PERIOD_AFTER.match(after)
-            if after_period and period is None:
-                period = _period_in(
-                    after[after_period.start() : after_period.end() + 45]
-                    .split(")")[0]
-                    .split(";")[0],
-                    ctx.calendar,
-                )
-            if period is None:
-                period = _period_in(segment, ctx.calendar)
-            if (
-                period is None
-                and measure in (Measure.CHANGE, Measure.CHANGE_PERCENT)
-                and previous is not None
-                and inherited
-            ):
-                period = previous.period
-            if period is None:
-                period = sentence_period
-            period = _flow_period(period, label or "", sentence, ctx)
-            unit, scale = _unit(amount, label or "", sentence)
-            value = to_base_units(amount.number * sign, scale)
-            scenario = (
-                "forecast"
-                if (period and ctx.published_on and period.end > ctx.published_on)
-                else "actual"
-            )
-            status, announced = None, ctx.published_on if scenario == "forecast" else None
-            if scenario == "forecast":
-                # "updated ... target, which was disclosed on May 12, 2021, upward from over
-                # 9% to over 10%": the first is the target as announced then, the second the
-                # revision announced in this release
-                if _FROM_BEFORE.search(before) and _TO_AFTER.match(after):
-                    status = "original"
-                    announced = _announcement_date(sentence[: amount.start], ctx)
-                elif _TO_BEFORE.search(before) and previous_status == "original":
-                    status = "revised"
-            previous_status = status
-            figure = Figure(
-                document_id=ctx.document_id,
-                sequence=0,
-                section_kind=SectionKind.NARRATIVE,
-                block_index=-1,
-                block_title=None,
-                row_label=sentence.strip()[:200],
-                item_label=label or "",
-                label_path=(),
-                column_header=None,
-                column_index=None,
-                member=None,
-                period=period,
-                scenario=scenario,
-                forecast_status=status,
-                forecast_announced_on=announced,
-                measure=measure,
-                unit=unit,
-                scale=scale,
-                decimals=xbrl_decimals(amount.decimals, scale),
-                raw_text=amount.raw,
-                value=value,
-                line_number=number,
-                char_start=amount.num_start,
-                char_end=amount.num_end,
-                flags=tuple(flags + ([] if label else ["label_unknown"])),
-            )
-            if inherited and previous is not None:
-                figure.anchor = previous
-            figures.append(figure)
-            if (not inherited and not component) or previous is None:
-                previous = figure
-            cursor = amount.end
+        figures.extend(
+            _sentence_figures(sentence, amounts, _Sentence(number, sentence_period, heading), ctx)
+        )
     return figures
+
+
+@dataclass(frozen=True, slots=True)
+class _Sentence:
+    """What the amounts of a sentence share: its line, its period and the heading over it."""
+
+    line_number: int
+    period: Period | None  # the period of an amount that names none (_sentence_period)
+    heading: str | None  # the subject of an amount that names none and follows no other
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """An amount of a sentence with the words around it."""
+
+    sentence: str
+    amount: _Amount
+    segment: str  # the words since the previous amount, or the clause's start
+    before: str  # the 40 characters before the amount
+    after: str  # the 60 characters after it
+    cursor: int  # where the segment starts in the sentence: 0 for the first amount
+    previous: Figure | None  # the figure whose subject the sentence spoke of last
+
+
+def _sentence_figures(
+    sentence: str, amounts: list[_Amount], about: _Sentence, ctx: DocContext
+) -> list[Figure]:
+    """The figures of a sentence's amounts, each read with the words since the amount
+    before it; an amount naming no subject of its own describes the figure before it."""
+    figures: list[Figure] = []
+    previous: Figure | None = None
+    previous_status: str | None = None
+    cursor = 0
+    for amount in amounts:
+        segment = sentence[cursor : amount.start]
+        if _PLUS_OR_MINUS.search(segment):
+            cursor = amount.end  # the width of a range ("$2.5 billion +/- $150 million")
+            continue
+        # what came before a closing parenthesis or a semicolon belongs to the previous
+        # clause ("(JPY43,291 million for 1H20); orders received for ...")
+        cut = max(segment.rfind(")"), segment.rfind(";"))
+        if cut >= 0 and cursor > 0:
+            segment = segment[cut + 1 :]
+        place = _Place(
+            sentence,
+            amount,
+            segment,
+            sentence[max(0, amount.start - 40) : amount.start],
+            sentence[amount.end : amount.end + 60],
+            cursor,
+            previous,
+        )
+        figure, borrowed = _amount_figure(place, about, previous_status, ctx)
+        previous_status = figure.forecast_status
+        figures.append(figure)
+        if not borrowed or previous is None:
+            previous = figure
+        cursor = amount.end
+    return figures
+
+
+def _amount_figure(
+    place: _Place, about: _Sentence, previous_status: str | None, ctx: DocContext
+) -> tuple[Figure, bool]:
+    """The figure of an amount, and whether its subject is borrowed: from the figure
+    before it (it names none, "up 7.3%") or as a part of it ("including ...")."""
+    label, change_in = _amount_label(place, ctx)
+    measure, sign = _measure_and_sign(place, change_in)
+    component = bool(_COMPONENT_BEFORE.search(place.segment)) and place.previous is not None
+    flags = _position_flags(place, label)
+    inherited = label is None and not component
+    if component and label is None:
+        # "including an increase of JPY1,456 million related to the acquisition":
+        # a part of the figure before it, not another printing of it
+        label = f"part of {place.previous.item_label}"
+        flags.append("component_of_previous")
+    if inherited:
+        label, sign = _inherited_subject(place, about.heading, sign, flags)
+    period = _amount_period(place, measure, inherited, about.period, ctx)
+    period = _flow_period(period, label or "", place.sentence, ctx)
+    amount = place.amount
+    unit, scale = _unit(amount, label or "", place.sentence)
+    scenario, status, announced = _forecast_of(place, period, previous_status, ctx)
+    figure = Figure(
+        document_id=ctx.document_id,
+        sequence=0,
+        section_kind=SectionKind.NARRATIVE,
+        block_index=-1,
+        block_title=None,
+        row_label=place.sentence.strip()[:200],
+        item_label=label or "",
+        label_path=(),
+        column_header=None,
+        column_index=None,
+        member=None,
+        period=period,
+        scenario=scenario,
+        forecast_status=status,
+        forecast_announced_on=announced,
+        measure=measure,
+        unit=unit,
+        scale=scale,
+        decimals=xbrl_decimals(amount.decimals, scale),
+        raw_text=amount.raw,
+        value=to_base_units(amount.number * sign, scale),
+        line_number=about.line_number,
+        char_start=amount.num_start,
+        char_end=amount.num_end,
+        flags=tuple(flags + ([] if label else ["label_unknown"])),
+    )
+    if inherited and place.previous is not None:
+        figure.anchor = place.previous
+    return figure, inherited or component
+
+
+def _amount_label(place: _Place, ctx: DocContext) -> tuple[str | None, re.Match[str] | None]:
+    """The subject an amount's own words name (None if none), and the "increase in
+    <subject> by" phrase before it, if any."""
+    segment, rest = place.segment, place.sentence[place.amount.end :]
+    period_spans = [(a, b) for a, b, _ in find_periods(segment, ctx.calendar)]
+    label = _label_from(_blank(segment, period_spans))
+    change_in = _CHANGE_IN.search(segment)
+    if change_in:
+        label = change_in["subject"].strip()
+    after_of = _AMOUNT_OF.match(rest)
+    if after_of and (label is None or _LEAD_TRIM.fullmatch(label + " ")):
+        label = after_of["subject"].strip()
+    # "an increase of JPY1,480 million in short-term borrowings": the subject follows
+    after_in = _AMOUNT_IN.match(rest)
+    if after_in and _CHANGE_NOUN_BEFORE.search(segment):
+        label = after_in["subject"].strip()
+    # "... increased by JPY2,974 million to JPY47,734 million": the new balance of
+    # the subject just named
+    if _TO_BEFORE.search(segment) and place.previous is not None and place.cursor > 0:
+        label = None
+    return label, change_in
+
+
+def _measure_and_sign(place: _Place, change_in: re.Match[str] | None) -> tuple[Measure, int]:
+    """What an amount measures (a level, a change, a ratio or a change in percent) and the
+    sign its direction word gives it ("down", "decrease in ... by")."""
+    before, after = place.before, place.after
+    change = _CHANGE_BEFORE.search(before)
+    measure = Measure.VALUE
+    sign = 1
+    if place.amount.kind == "percent":
+        measure = Measure.RATIO
+        # "¥7,420 million [184.3%]": the exchange's summary brackets the change
+        if change or _YOY_AFTER.match(after) or _BRACKET_BEFORE.search(before):
+            measure = Measure.CHANGE_PERCENT
+    elif change or change_in:
+        measure = Measure.CHANGE
+    if (change and change["word"].lower() in _NEGATIVE_WORDS) or (
+        change_in and change_in["word"].lower() == "decrease"
+    ):
+        sign = -1
+    return measure, sign
+
+
+def _position_flags(place: _Place, label: str | None) -> list[str]:
+    """Flags from where an amount stands: first on a highlights line, an end of a range,
+    a bound ("over 10%")."""
+    flags: list[str] = []
+    before, after, segment, previous = place.before, place.after, place.segment, place.previous
+    if (
+        place.cursor == 0
+        and label
+        and _HIGHLIGHT_LEAD.fullmatch(segment.strip(), 0)
+        and (segment.strip().rstrip(" :") == label.strip())
+    ):
+        # "Total revenues JPY53.0 billion up 5.2% YoY": its subject, then the amount
+        flags.append("highlight_line")
+    if _RANGE_LOW_BEFORE.search(before) and _RANGE_NEXT.match(after):
+        flags.append("range_low")  # "in the range of $3.20 billion to $3.60 billion"
+    elif (
+        previous is not None and "range_low" in previous.flags and _RANGE_HIGH_BEFORE.search(before)
+    ):
+        flags.append("range_high")
+    if _BOUND_BEFORE.search(before):
+        flags.append("bound_" + _BOUND_BEFORE.search(before).group().split()[0].lower())
+    return flags
+
+
+def _inherited_subject(
+    place: _Place, heading: str | None, sign: int, flags: list[str]
+) -> tuple[str | None, int]:
+    """The subject of an amount that names none: that of the figure before it, else the
+    heading's. A "loss" of a subject that is not one is negative ("sign_from_wording" is
+    added to ``flags``)."""
+    previous = place.previous
+    label = previous.item_label if previous else heading
+    if (
+        previous is not None
+        and _LOSS.search(place.segment)
+        and not _LOSS_START.search(previous.item_label)
+    ):
+        sign = -1
+        flags.append("sign_from_wording")
+    return label, sign
+
+
+def _amount_period(
+    place: _Place,
+    measure: Measure,
+    inherited: bool,
+    sentence_period: Period | None,
+    ctx: DocContext,
+) -> Period | None:
+    """The period of an amount: one named just before it ("As of ...: 93,534,800 shares"),
+    just after it ("for 1H20"), in its words, that of the figure it is a change of, or
+    else the sentence's."""
+    segment, after, previous = place.segment, place.after, place.previous
+    period = None
+    just_before = [
+        p for a, b, p in find_periods(segment, ctx.calendar) if not segment[b:].strip(" :,of")
+    ]
+    if just_before:
+        period = just_before[-1]  # "As of September 30, 2021: 93,534,800 shares"
+    after_period = _PERIOD_AFTER.match(after)
+    if after_period and period is None:
+        period = _period_in(
+            after[after_period.start() : after_period.end() + 45].split(")")[0].split(";")[0],
+            ctx.calendar,
+        )
+    if period is None:
+        period = _period_in(segment, ctx.calendar)
+    if (
+        period is None
+        and measure in (Measure.CHANGE, Measure.CHANGE_PERCENT)
+        and previous is not None
+        and inherited
+    ):
+        period = previous.period
+    if period is None:
+        period = sentence_period
+    return period
+
+
+def _forecast_of(
+    place: _Place, period: Period | None, previous_status: str | None, ctx: DocContext
+) -> tuple[str, str | None, dt.date | None]:
+    """An amount's scenario, forecast status and announcement date: a forecast when its
+    period ends after the release, announced by it unless its words say otherwise."""
+    scenario = (
+        "forecast" if (period and ctx.published_on and period.end > ctx.published_on) else "actual"
+    )
+    status, announced = None, ctx.published_on if scenario == "forecast" else None
+    if scenario == "forecast":
+        before, after = place.before, place.after
+        # "updated ... target, which was disclosed on May 12, 2021, upward from over
+        # 9% to over 10%": the first is the target as announced then, the second the
+        # revision announced in this release
+        if _FROM_BEFORE.search(before) and _TO_AFTER.match(after):
+            status = "original"
+            announced = _announcement_date(place.sentence[: place.amount.start], ctx)
+        elif _TO_BEFORE.search(before) and previous_status == "original":
+            status = "revised"
+    return scenario, status, announced
 
 
 # what a period's income or profit is: "Comprehensive income March 31, 2026 ¥3,140 million"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -221,75 +222,103 @@ def _find_periods(
     text: str, calendar_key: tuple[int, int, str] | None
 ) -> tuple[tuple[int, int, Period], ...]:
     calendar_ = FiscalCalendar(*calendar_key) if calendar_key is not None else None
-    found: list[tuple[int, int, Period]] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
-    def add(a: int, b: int, period: Period) -> None:
-        found.append((a, b, period))
-        taken.append((a, b))
-
-    describe = calendar_.describe if calendar_ else (lambda s, e: Period(end=e, start=s))
+    found = _Found(calendar_.describe if calendar_ else (lambda s, e: Period(end=e, start=s)))
     # The patterns try every place of the text, which is slow on sentences; each is run
     # only if the text holds a word (any case) or letters that every match of it holds.
     lowered = text.lower()
     if may_hold_date(text):  # every phrase but a period label ends in a date
-        if "month" in lowered:
-            for match in _MONTHS_ENDED.finditer(text):
-                dated = _date_after(text, match.end())
-                if dated:
-                    months = _NUMBER_WORDS.get(match["n"].lower()) or int(match["n"])
-                    add(
-                        match.start(),
-                        dated[1],
-                        describe(duration_ending(dated[0], months), dated[0]),
-                    )
-        if "year" in lowered:
-            for match in _YEAR_ENDED.finditer(text):
-                if not free(match.start(), match.end()):
-                    continue
-                dated = _date_after(text, match.end())
-                if dated:
-                    add(match.start(), dated[1], describe(duration_ending(dated[0], 12), dated[0]))
-        if "from" in lowered:
-            for match in _FROM_DATE_TO.finditer(text):
-                dated = _date_after(text, match.end())
-                start_match = DATE.search(text, match.start())
-                if dated and start_match and free(match.start(), dated[1]):
-                    start = parse_date(start_match)
-                    if start and start <= dated[0]:
-                        add(match.start(), dated[1], describe(start, dated[0]))
-        dates = list(DATE.finditer(text))
-        for first, second in pairwise(dates):
-            if _RANGE_JOIN.fullmatch(text, first.end(), second.start()) and free(
-                first.start(), second.end()
-            ):
-                start, end = parse_date(first), parse_date(second)
-                if start and end and start < end:
-                    add(first.start(), second.end(), describe(start, end))
-        for match in dates:
-            if free(match.start(), match.end()):
-                day = parse_date(match)
-                if day:
-                    add(match.start(), match.end(), describe(None, day))
+        _find_durations_ended(text, lowered, found)
+        _find_dated_spans(text, lowered, found)
     if calendar_ and "months" in lowered:
-        for match in _TRAILING.finditer(text):
-            label = PERIOD_LABEL.match(text, match.end())
-            period = calendar_.period_of_label(label) if label else None
-            if period is not None and free(match.start(), label.end()):
-                start = duration_ending(period.end, 12)
-                add(match.start(), label.end(), describe(start, period.end))
+        _find_trailing_months(text, calendar_, found)
     # a period label (case matters) holds a Q, an H, "9M" or "FY"
     if calendar_ and any(key in text for key in ("Q", "H", "9M", "FY")):
         for match in PERIOD_LABEL.finditer(text):
-            if free(match.start(), match.end()):
+            if found.free(match.start(), match.end()):
                 period = calendar_.period_of_label(match)
                 if period:
-                    add(match.start(), match.end(), period)
-    found.sort(key=lambda item: item[0])
-    return tuple(found)
+                    found.add(match.start(), match.end(), period)
+    found.items.sort(key=lambda item: item[0])
+    return tuple(found.items)
+
+
+class _Found:
+    """The period phrases found in a text so far, and the spans of text they take: a
+    phrase is looked for where no phrase found before it stands (see ``free``)."""
+
+    __slots__ = ("describe", "items", "taken")
+
+    def __init__(self, describe: Callable[[dt.date | None, dt.date], Period]) -> None:
+        self.describe = describe  # a period from its start and end
+        self.items: list[tuple[int, int, Period]] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def free(self, a: int, b: int) -> bool:
+        """Whether ``text[a:b]`` overlaps no phrase found so far."""
+        return all(b <= s or a >= e for s, e in self.taken)
+
+    def add(self, a: int, b: int, period: Period) -> None:
+        self.items.append((a, b, period))
+        self.taken.append((a, b))
+
+
+def _find_durations_ended(text: str, lowered: str, found: _Found) -> None:
+    """ "Six Months Ended September 30, 2021", "Fiscal Year Ending March 31, 2022"."""
+    if "month" in lowered:
+        for match in _MONTHS_ENDED.finditer(text):
+            dated = _date_after(text, match.end())
+            if dated:
+                months = _NUMBER_WORDS.get(match["n"].lower()) or int(match["n"])
+                found.add(
+                    match.start(),
+                    dated[1],
+                    found.describe(duration_ending(dated[0], months), dated[0]),
+                )
+    if "year" in lowered:
+        for match in _YEAR_ENDED.finditer(text):
+            if not found.free(match.start(), match.end()):
+                continue
+            dated = _date_after(text, match.end())
+            if dated:
+                found.add(
+                    match.start(), dated[1], found.describe(duration_ending(dated[0], 12), dated[0])
+                )
+
+
+def _find_dated_spans(text: str, lowered: str, found: _Found) -> None:
+    """ "from April 1, 2021 to September 30, 2021", two dates joined by a dash or "to",
+    then each date left over (an instant)."""
+    if "from" in lowered:
+        for match in _FROM_DATE_TO.finditer(text):
+            dated = _date_after(text, match.end())
+            start_match = DATE.search(text, match.start())
+            if dated and start_match and found.free(match.start(), dated[1]):
+                start = parse_date(start_match)
+                if start and start <= dated[0]:
+                    found.add(match.start(), dated[1], found.describe(start, dated[0]))
+    dates = list(DATE.finditer(text))
+    for first, second in pairwise(dates):
+        if _RANGE_JOIN.fullmatch(text, first.end(), second.start()) and found.free(
+            first.start(), second.end()
+        ):
+            start, end = parse_date(first), parse_date(second)
+            if start and end and start < end:
+                found.add(first.start(), second.end(), found.describe(start, end))
+    for match in dates:
+        if found.free(match.start(), match.end()):
+            day = parse_date(match)
+            if day:
+                found.add(match.start(), match.end(), found.describe(None, day))
+
+
+def _find_trailing_months(text: str, calendar_: FiscalCalendar, found: _Found) -> None:
+    """ "Trailing 12 Months Q2 2026": the twelve months that end with the quarter named."""
+    for match in _TRAILING.finditer(text):
+        label = PERIOD_LABEL.match(text, match.end())
+        period = calendar_.period_of_label(label) if label else None
+        if period is not None and found.free(match.start(), label.end()):
+            start = duration_ending(period.end, 12)
+            found.add(match.start(), label.end(), found.describe(start, period.end))
 
 
 def fiscal_year_end_mentions(text: str) -> list[tuple[dt.date, int]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from extraction.models import ExtractionResult
+from extraction.models import ExtractionResult, Figure, Token
 
 LABEL_PATH_SEPARATOR = " > "
 
@@ -99,95 +99,101 @@ RAW_TABLES: dict[str, list[tuple[str, str]]] = {
 
 def rows_for(result: ExtractionResult, parser_version: str) -> dict[str, list[tuple[Any, ...]]]:
     """Turn one extraction result into rows for each raw table, in column order."""
+    return {
+        "documents": [_document_row(result, parser_version)],
+        "figures": [_figure_row(f) for f in result.figures],
+        "tokens": [_token_row(t) for t in result.tokens],
+        "extraction_issues": [
+            (i.document_id, i.severity, i.code, i.message, i.line_number) for i in result.issues
+        ],
+    }
+
+
+def _document_row(result: ExtractionResult, parser_version: str) -> tuple[Any, ...]:
+    """The ``documents`` row of a result: the document with its period and token counts."""
     doc = result.document
     period = doc.period
     statuses = [t.status for t in result.tokens]
-    documents = [
-        (
-            doc.document_id,
-            doc.file_name,
-            doc.sha256,
-            doc.size_bytes,
-            doc.encoding,
-            doc.line_count,
-            doc.company_name,
-            doc.exchange,
-            doc.stock_code,
-            doc.title,
-            doc.published_on,
-            doc.fiscal_year_end_month,
-            doc.fiscal_year_end_day,
-            period.start if period else None,
-            period.end if period else None,
-            period.fiscal_year if period else None,
-            period.label if period else None,
-            doc.stock_split_ratio,
-            doc.stock_split_effective_on,
-            str(doc.status),
-            doc.error_message,
-            doc.error_line,
-            len(result.figures),
-            len(result.tokens),
-            sum(1 for s in statuses if s == "ignored"),
-            sum(1 for s in statuses if s == "unparsed"),
-            parser_version,
-            doc.currency,
-        )
-    ]
-    figures = [
-        (
-            f.figure_id,
-            f.document_id,
-            f.sequence,
-            str(f.section_kind),
-            f.block_index,
-            f.block_title,
-            f.row_label,
-            f.item_label,
-            LABEL_PATH_SEPARATOR.join(f.label_path),
-            f.column_header,
-            f.column_index,
-            f.member,
-            None if f.period is None else ("instant" if f.period.is_instant else "duration"),
-            f.period.start if f.period else None,
-            f.period.end if f.period else None,
-            f.period.label if f.period else None,
-            f.period.fiscal_year if f.period else None,
-            f.scenario,
-            f.forecast_status,
-            f.forecast_announced_on,
-            str(f.measure),
-            f.unit,
-            f.scale,
-            f.decimals,
-            f.raw_text,
-            f.value,
-            f.line_number,
-            f.char_start,
-            f.char_end,
-            ",".join(f.flags) or None,
-            f.anchor.figure_id if f.anchor is not None else None,
-        )
-        for f in result.figures
-    ]
-    tokens = [
-        (
-            t.document_id,
-            t.token_index,
-            t.line_number,
-            t.char_start,
-            t.char_end,
-            t.text,
-            str(t.status),
-            t.reason,
-            t.figure_id,
-        )
-        for t in result.tokens
-    ]
-    issues = [(i.document_id, i.severity, i.code, i.message, i.line_number) for i in result.issues]
-    return {
-        "documents": documents,
-        "figures": figures,
-        "tokens": tokens,
-        "extraction_issues": issues,
-    }
+    return (
+        doc.document_id,
+        doc.file_name,
+        doc.sha256,
+        doc.size_bytes,
+        doc.encoding,
+        doc.line_count,
+        doc.company_name,
+        doc.exchange,
+        doc.stock_code,
+        doc.title,
+        doc.published_on,
+        doc.fiscal_year_end_month,
+        doc.fiscal_year_end_day,
+        period.start if period else None,
+        period.end if period else None,
+        period.fiscal_year if period else None,
+        period.label if period else None,
+        doc.stock_split_ratio,
+        doc.stock_split_effective_on,
+        str(doc.status),
+        doc.error_message,
+        doc.error_line,
+        len(result.figures),
+        len(result.tokens),
+        sum(1 for s in statuses if s == "ignored"),
+        sum(1 for s in statuses if s == "unparsed"),
+        parser_version,
+        doc.currency,
+    )
+
+
+def _figure_row(f: Figure) -> tuple[Any, ...]:
+    """The ``figures`` row of a figure: its period spread over columns, its label path and
+    flags joined, its anchor by id."""
+    return (
+        f.figure_id,
+        f.document_id,
+        f.sequence,
+        str(f.section_kind),
+        f.block_index,
+        f.block_title,
+        f.row_label,
+        f.item_label,
+        LABEL_PATH_SEPARATOR.join(f.label_path),
+        f.column_header,
+        f.column_index,
+        f.member,
+        None if f.period is None else ("instant" if f.period.is_instant else "duration"),
+        f.period.start if f.period else None,
+        f.period.end if f.period else None,
+        f.period.label if f.period else None,
+        f.period.fiscal_year if f.period else None,
+        f.scenario,
+        f.forecast_status,
+        f.forecast_announced_on,
+        str(f.measure),
+        f.unit,
+        f.scale,
+        f.decimals,
+        f.raw_text,
+        f.value,
+        f.line_number,
+        f.char_start,
+        f.char_end,
+        ",".join(f.flags) or None,
+        f.anchor.figure_id if f.anchor is not None else None,
+    )
+
+
+def _token_row(t: Token) -> tuple[Any, ...]:
+    """The ``tokens`` row of a token."""
+    return (
+        t.document_id,
+        t.token_index,
+        t.line_number,
+        t.char_start,
+        t.char_end,
+        t.text,
+        str(t.status),
+        t.reason,
+        t.figure_id,
+    )

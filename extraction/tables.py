@@ -22,7 +22,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 
-from extraction.blocks import Block, Row
+from extraction.blocks import Block, Cell, Row
 from extraction.hierarchy import HierarchyRow, label_paths, normalise_label
 from extraction.models import Figure, Issue, Measure, Period, SectionKind
 from extraction.numbers import (
@@ -135,9 +135,38 @@ def _rules_matching(text: str, where: str) -> frozenset[int]:
 
 def classify(layout: Layout, ctx: DocContext) -> SectionKind:
     """Choose the section kind from the table's labels, headers and captions."""
-    labels = [normalise_label(r.label) for r in layout.body if r.label]
     headers = [normalise_label(c.header or "") for c in layout.columns if c.header]
     captions = " ".join(layout.captions + [t for _, t in layout.block.trailing_lines])
+    if layout.inline:
+        has_forecast = _FORECAST_WORD.search(captions) is not None
+        return (
+            SectionKind.TARGETS
+            if has_forecast and "highlight" not in captions.lower()
+            else SectionKind.HIGHLIGHTS
+        )
+    scores = _kind_scores(layout, headers, captions)
+    if layout.orientation == "period_rows":
+        return _summary_kind(layout, ctx, scores, headers)
+    if layout.orientation == "member_columns":
+        for kind in ("changes_in_equity", "segment_information"):
+            scores[kind] = scores.get(kind, 0) + 2
+    else:
+        scores["segment_information"] = 0
+        scores["changes_in_equity"] = 0
+    if any(c.measure == Measure.CHANGE_PERCENT for c in layout.columns):
+        # statements print no YoY column: a table with one is a summary or breakdown
+        for kind in ("financial_position", "profit_or_loss", "cash_flows", "comprehensive_income"):
+            scores[kind] = 0
+    best = max(scores.items(), key=lambda kv: kv[1])
+    if best[1] <= 0:
+        return SectionKind.UNKNOWN_TABLE
+    return _quarter_kind(SectionKind(best[0]), layout, ctx)
+
+
+def _kind_scores(layout: Layout, headers: list[str], captions: str) -> dict[str, int]:
+    """Each section kind's score: the weights of its rules, a label or header rule counted
+    for up to three labels (headers) it finds, a caption rule once."""
+    labels = [normalise_label(r.label) for r in layout.body if r.label]
     # how many labels (headers) each rule finds
     label_hits = Counter(i for label in labels for i in _rules_matching(label, "label"))
     header_hits = Counter(i for h in headers for i in _rules_matching(h, "header"))
@@ -154,42 +183,32 @@ def classify(layout: Layout, ctx: DocContext) -> SectionKind:
         else:
             score = rule.weight if index in caption_hits else 0
         scores[rule.kind] = scores.get(rule.kind, 0) + score
-    if layout.inline:
-        has_forecast = _FORECAST_WORD.search(captions) is not None
-        return (
-            SectionKind.TARGETS
-            if has_forecast and "highlight" not in captions.lower()
-            else SectionKind.HIGHLIGHTS
-        )
-    has_change_pct = any(c.measure == Measure.CHANGE_PERCENT for c in layout.columns)
-    if layout.orientation == "period_rows":
-        marked = _has_forecast_marks(layout)
-        rows_forecast = all(
-            _row_is_forecast(r.label, layout, ctx, marked) for r in layout.body if r.has_numbers
-        )
-        if scores.get("dividends", 0) >= 4:
-            return SectionKind.DIVIDENDS
-        if rows_forecast:
-            return SectionKind.TARGETS
-        if scores.get("financial_position", 0) > 0 or any("total assets" in h for h in headers):
-            return SectionKind.FINANCIAL_POSITION_SUMMARY
-        if headers and all("per share" in h for h in headers):
-            return SectionKind.PER_SHARE
-        return SectionKind.OPERATING_RESULTS_SUMMARY
-    if layout.orientation == "member_columns":
-        for kind in ("changes_in_equity", "segment_information"):
-            scores[kind] = scores.get(kind, 0) + 2
-    else:
-        scores["segment_information"] = 0
-        scores["changes_in_equity"] = 0
-    if has_change_pct:
-        # statements print no YoY column: a table with one is a summary or breakdown
-        for kind in ("financial_position", "profit_or_loss", "cash_flows", "comprehensive_income"):
-            scores[kind] = 0
-    best = max(scores.items(), key=lambda kv: kv[1])
-    if best[1] <= 0:
-        return SectionKind.UNKNOWN_TABLE
-    kind = SectionKind(best[0])
+    return scores
+
+
+def _summary_kind(
+    layout: Layout, ctx: DocContext, scores: dict[str, int], headers: list[str]
+) -> SectionKind:
+    """The kind of a period_rows table (the exchange's summary): dividends, forecasts, the
+    financial position, per-share figures or, by default, the operating results."""
+    marked = _has_forecast_marks(layout)
+    rows_forecast = all(
+        _row_is_forecast(r.label, layout, ctx, marked) for r in layout.body if r.has_numbers
+    )
+    if scores.get("dividends", 0) >= 4:
+        return SectionKind.DIVIDENDS
+    if rows_forecast:
+        return SectionKind.TARGETS
+    if scores.get("financial_position", 0) > 0 or any("total assets" in h for h in headers):
+        return SectionKind.FINANCIAL_POSITION_SUMMARY
+    if headers and all("per share" in h for h in headers):
+        return SectionKind.PER_SHARE
+    return SectionKind.OPERATING_RESULTS_SUMMARY
+
+
+def _quarter_kind(kind: SectionKind, layout: Layout, ctx: DocContext) -> SectionKind:
+    """A profit or loss (comprehensive income) statement of a period shorter than the
+    release's is the quarter's statement."""
     if kind in (SectionKind.PROFIT_OR_LOSS, SectionKind.COMPREHENSIVE_INCOME):
         months = _table_months(layout)
         doc_months = _months(ctx.period)
@@ -265,25 +284,69 @@ def _realign(texts: list[str], slots: int) -> list[str] | None:
 
 def analyse(block: Block, ctx: DocContext) -> Layout:
     """Work out the layout of ``block``: header rows, columns and orientation."""
-    rows = block.rows
+    header_rows, body = _split_header(block.rows)
+    n = max(len(r.cells) - 1 for r in body if r.has_numbers)
+    kinds, captions = _header_row_kinds(header_rows, block, ctx.calendar, n)
+    inline = any(INLINE_AMOUNT.search(c.text) for r in body for c in r.values)
+    columns = [Column(index=j) for j in range(1, n + 1)]
+    unit_rows = [r for r in header_rows if kinds[id(r)] == "unit"]
+    period_rows = [r for r in header_rows if kinds[id(r)] == "period"]
+    text_rows = [r for r in header_rows if kinds[id(r)] == "text"]
+    _assign_units(columns, unit_rows)
+    damaged = False
+    if period_rows:
+        damaged = _assign_periods(columns, period_rows, ctx.calendar, n)
+    if text_rows:
+        damaged = _assign_names(columns, text_rows, n) or damaged
+    _resolve_percent_columns(columns)
+
+    table_unit = next((u for u in (unit_of_header(t) for t in _caption_units(captions)) if u), None)
+    currency = _table_currency(body, ctx)
+    table_unit = _with_currency(table_unit, currency)
+    for col in columns:
+        col.unit = _with_currency(col.unit, currency)
+    context = _context_period(captions, ctx)
+    orientation = _orientation(columns, body, context, ctx.calendar)
+    _assign_members(columns, orientation)
+    return Layout(
+        block=block,
+        orientation=orientation,
+        columns=columns,
+        header_rows=header_rows,
+        body=body,
+        captions=captions,
+        context_period=context,
+        table_unit=table_unit,
+        damaged_header=damaged,
+        inline=inline,
+    )
+
+
+def _split_header(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    """The column-header rows of a table and its body.
+
+    Label-only rows after the last column-header row are headings of the body
+    ("Assets", "Current assets"), not part of the column header.
+    """
     first_data = next(i for i, r in enumerate(rows) if r.has_numbers)
-    # Label-only rows after the last column-header row are headings of the body
-    # ("Assets", "Current assets"), not part of the column header.
     last_header = max(
         (i for i, r in enumerate(rows[:first_data]) if any(c.text for c in r.values)), default=-1
     )
-    header_rows, body = rows[: last_header + 1], rows[last_header + 1 :]
-    n = max(len(r.cells) - 1 for r in body if r.has_numbers)
+    return rows[: last_header + 1], rows[last_header + 1 :]
+
+
+def _header_row_kinds(
+    header_rows: list[Row], block: Block, calendar: FiscalCalendar | None, n: int
+) -> tuple[dict[int, str], list[str]]:
+    """What each header row is ("title", "unit", "period" or "text"), by ``id`` of the row,
+    and the table's captions: the lines above it, then the titles among its header rows."""
     captions = [text for _, text in block.caption_lines]
-    kinds = {id(r): _row_kind(r, ctx.calendar, n) for r in header_rows}
+    kinds = {id(r): _row_kind(r, calendar, n) for r in header_rows}
     for r in header_rows:
         if kinds[id(r)] == "title":
             captions.append(" ".join(c.text for c in r.cells if c.text))
         elif r.label:
             captions.append(r.label)  # "Year ended December 31, 2021" over the columns
-    inline = any(INLINE_AMOUNT.search(c.text) for r in body for c in r.values)
-
-    columns = [Column(index=j) for j in range(1, n + 1)]
     text_candidates = [r for r in header_rows if kinds[id(r)] == "text"]
     if len(text_candidates) > 1:
         widest = max(sum(1 for c in r.values if c.text) for r in text_candidates)
@@ -291,9 +354,11 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
             if widest >= 3 and sum(1 for c in r.values if c.text) == 1:
                 kinds[id(r)] = "title"  # a caption over the whole table ("Dividend per share")
                 captions.append(" ".join(c.text for c in r.cells if c.text))
-    unit_rows = [r for r in header_rows if kinds[id(r)] == "unit"]
-    period_rows = [r for r in header_rows if kinds[id(r)] == "period"]
-    text_rows = [r for r in header_rows if kinds[id(r)] == "text"]
+    return kinds, captions
+
+
+def _assign_units(columns: list[Column], unit_rows: list[Row]) -> None:
+    """Give each column the unit its header prints, or the one unit printed over them all."""
     for col in columns:
         for r in unit_rows:
             unit = unit_of_header(_cell(r, col.index))
@@ -306,95 +371,118 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
         for col in columns:
             col.unit = col.unit or lone_units[0]
 
+
+def _assign_periods(
+    columns: list[Column], period_rows: list[Row], calendar: FiscalCalendar | None, n: int
+) -> bool:
+    """Give the columns their headers and periods from the period rows above them; True
+    when the periods found do not fit the value columns (a damaged header)."""
+    found = [
+        [p for _, _, p in find_periods(_cell(r, col.index), calendar)]
+        for r in period_rows
+        for col in columns
+    ]
+    per_column = [
+        [p for r_i in range(len(period_rows)) for p in found[r_i * n + (col.index - 1)]]
+        for col in columns
+    ]
+    for col, periods in zip(columns, per_column, strict=True):
+        headers = [_cell(r, col.index) for r in period_rows if _cell(r, col.index)]
+        col.header = " ".join(headers) or None
+        if col.header and _CHANGE_HEADER.search(col.header) and not periods:
+            col.measure = Measure.CHANGE
+    value_cols = [
+        c
+        for c in columns
+        if c.measure == Measure.VALUE and not (c.unit and c.unit.unit == "percent")
+    ]
+    if any(len(p) > 1 for p in per_column) or any(not per_column[c.index - 1] for c in value_cols):
+        return not _realign_periods(value_cols, per_column)
+    for col, periods in zip(columns, per_column, strict=True):
+        if periods:
+            col.period = periods[0]
+    return False
+
+
+def _realign_periods(value_cols: list[Column], per_column: list[list[Period]]) -> bool:
+    """Spread the periods of merged header cells ("1H20 1H21") over the value columns in
+    order, when there are as many (repeats of a period next to each other counted once)."""
+    flat: list[Period] = []
+    for periods in per_column:
+        for p in periods:
+            if not flat or flat[-1] != p:
+                flat.append(p)
+    if len(flat) != len(value_cols):
+        return False
+    for col, period in zip(value_cols, flat, strict=True):
+        col.period = period
+        col.flags.append("header_realigned")
+    return True
+
+
+def _assign_names(columns: list[Column], text_rows: list[Row], n: int) -> bool:
+    """Give the columns the item or member names of the text rows above them; True when
+    some value column is left without a name (a damaged header)."""
+    primary = text_rows[-1]
+    names = _stacked_names(columns, primary, text_rows[:-1], n)
+    named_cols = [
+        c
+        for c in columns
+        if not (c.unit and c.unit.unit == "percent") and c.measure == Measure.VALUE
+    ]
+    stray = [j for j in names if j > n or j not in {c.index for c in named_cols}]
+    missing = [c for c in named_cols if c.index not in names]
     damaged = False
-    # periods across the columns, realigned when cells were merged ("1H20 1H21")
-    if period_rows:
-        found = [
-            [p for _, _, p in find_periods(_cell(r, col.index), ctx.calendar)]
-            for r in period_rows
-            for col in columns
-        ]
-        per_column = [
-            [p for r_i in range(len(period_rows)) for p in found[r_i * n + (col.index - 1)]]
-            for col in columns
-        ]
-        for col, periods in zip(columns, per_column, strict=True):
-            headers = [_cell(r, col.index) for r in period_rows if _cell(r, col.index)]
-            col.header = " ".join(headers) or None
-            if col.header and _CHANGE_HEADER.search(col.header) and not periods:
-                col.measure = Measure.CHANGE
-        value_cols = [
-            c
-            for c in columns
-            if c.measure == Measure.VALUE and not (c.unit and c.unit.unit == "percent")
-        ]
-        if any(len(p) > 1 for p in per_column) or any(
-            not per_column[c.index - 1] for c in value_cols
-        ):
-            flat: list[Period] = []
-            for periods in per_column:
-                for p in periods:
-                    if not flat or flat[-1] != p:
-                        flat.append(p)
-            if len(flat) == len(value_cols):
-                for col, period in zip(value_cols, flat, strict=True):
-                    col.period = period
-                    col.flags.append("header_realigned")
-            else:
-                damaged = True
-        else:
-            for col, periods in zip(columns, per_column, strict=True):
-                if periods:
-                    col.period = periods[0]
+    if stray or missing:
+        texts = [_cell(primary, j) for j in range(1, len(primary.cells)) if _cell(primary, j)]
+        realigned = _realign(texts, len(named_cols))
+        if realigned is not None:
+            names = {c.index: t for c, t in zip(named_cols, realigned, strict=True)}
+            for c in named_cols:
+                c.flags.append("header_realigned")
+        elif missing:
+            damaged = True
+    for col in columns:
+        text = names.get(col.index)
+        if text and _CHANGE_HEADER.search(text) and not _RATIO_HEADER.search(text):
+            col.measure = (
+                Measure.CHANGE_PERCENT
+                if (col.unit and col.unit.unit == "percent")
+                else Measure.CHANGE
+            )
+            col.header = col.header or text
+        elif text:
+            col.header = f"{col.header} {text}".strip() if col.header else text
+            col.item = text
+    return damaged
 
-    # item or member names across the columns
-    if text_rows:
-        primary = text_rows[-1]
-        uppers = text_rows[:-1]
-        spanning = {id(r): _spanning_run(r, n) for r in uppers}
-        names: dict[int, str] = {}
-        for col in columns:
-            name = _cell(primary, col.index)
-            for upper in reversed(uppers):
-                above = _cell(upper, col.index)
-                if not above or col.index in spanning[id(upper)]:
-                    continue
-                if above.endswith("-") and name:
-                    name = f"{above}{name}"
-                elif not name:
-                    name = above
-            if name:
-                names[col.index] = re.sub(r"(\w)- (\w)", r"\1-\2", name)
-        named_cols = [
-            c
-            for c in columns
-            if not (c.unit and c.unit.unit == "percent") and c.measure == Measure.VALUE
-        ]
-        stray = [j for j in names if j > n or j not in {c.index for c in named_cols}]
-        missing = [c for c in named_cols if c.index not in names]
-        if stray or missing:
-            texts = [_cell(primary, j) for j in range(1, len(primary.cells)) if _cell(primary, j)]
-            realigned = _realign(texts, len(named_cols))
-            if realigned is not None:
-                names = {c.index: t for c, t in zip(named_cols, realigned, strict=True)}
-                for c in named_cols:
-                    c.flags.append("header_realigned")
-            elif missing:
-                damaged = True
-        for col in columns:
-            text = names.get(col.index)
-            if text and _CHANGE_HEADER.search(text) and not _RATIO_HEADER.search(text):
-                col.measure = (
-                    Measure.CHANGE_PERCENT
-                    if (col.unit and col.unit.unit == "percent")
-                    else Measure.CHANGE
-                )
-                col.header = col.header or text
-            elif text:
-                col.header = f"{col.header} {text}".strip() if col.header else text
-                col.item = text
 
-    # percent columns without a name of their own describe the column on their left
+def _stacked_names(
+    columns: list[Column], primary: Row, uppers: list[Row], n: int
+) -> dict[int, str]:
+    """Each column's name in the last text row, completed by the rows above it: a word
+    broken with a hyphen ("Non-" over "current") is joined, an empty cell takes the text
+    above it. Fragments of a caption spread over several columns are not names."""
+    spanning = {id(r): _spanning_run(r, n) for r in uppers}
+    names: dict[int, str] = {}
+    for col in columns:
+        name = _cell(primary, col.index)
+        for upper in reversed(uppers):
+            above = _cell(upper, col.index)
+            if not above or col.index in spanning[id(upper)]:
+                continue
+            if above.endswith("-") and name:
+                name = f"{above}{name}"
+            elif not name:
+                name = above
+        if name:
+            names[col.index] = re.sub(r"(\w)- (\w)", r"\1-\2", name)
+    return names
+
+
+def _resolve_percent_columns(columns: list[Column]) -> None:
+    """Percent columns without a name of their own describe the column on their left: a
+    change column takes that column's period, item and unit."""
     for col in columns:
         if col.measure == Measure.CHANGE and col.unit and col.unit.unit == "percent":
             col.measure = Measure.CHANGE_PERCENT
@@ -415,27 +503,30 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
                 if col.measure == Measure.CHANGE and col.unit is None:
                     col.unit = left.unit
 
-    table_unit = next((u for u in (unit_of_header(t) for t in _caption_units(captions)) if u), None)
-    currency = _table_currency(body, ctx)
-    table_unit = _with_currency(table_unit, currency)
-    for col in columns:
-        col.unit = _with_currency(col.unit, currency)
-    context = _context_period(captions, ctx)
+
+def _orientation(
+    columns: list[Column], body: list[Row], context: Period | None, calendar: FiscalCalendar | None
+) -> str:
+    """``period_columns`` when a column has a period; else ``period_rows`` when at least half
+    the data rows name one (or a part of the caption's year), else ``member_columns``."""
     if any(c.period for c in columns):
-        orientation = "period_columns"
-    else:
-        data_rows = [r for r in body if r.has_numbers]
-        with_period = [
-            r
-            for r in data_rows
-            if find_periods(r.label, ctx.calendar)
-            or (context is not None and _names_part_of_year(r.label))
-        ]
-        orientation = (
-            "period_rows"
-            if with_period and len(with_period) * 2 >= len(data_rows)
-            else "member_columns"
-        )
+        return "period_columns"
+    data_rows = [r for r in body if r.has_numbers]
+    with_period = [
+        r
+        for r in data_rows
+        if find_periods(r.label, calendar) or (context is not None and _names_part_of_year(r.label))
+    ]
+    return (
+        "period_rows"
+        if with_period and len(with_period) * 2 >= len(data_rows)
+        else "member_columns"
+    )
+
+
+def _assign_members(columns: list[Column], orientation: str) -> None:
+    """Column names that are members, not line items: every name across a member_columns
+    table, a part of the year ("1Q", "Full year") across a period_rows one."""
     if orientation == "period_rows":
         for col in columns:
             if col.item and _MEMBER_HEADER.match(col.item):
@@ -443,18 +534,6 @@ def analyse(block: Block, ctx: DocContext) -> Layout:
     elif orientation == "member_columns":
         for col in columns:
             col.member, col.item = col.item, None
-    return Layout(
-        block=block,
-        orientation=orientation,
-        columns=columns,
-        header_rows=header_rows,
-        body=body,
-        captions=captions,
-        context_period=context,
-        table_unit=table_unit,
-        damaged_header=damaged,
-        inline=inline,
-    )
 
 
 def _table_currency(body: list[Row], ctx: DocContext) -> str:
@@ -585,45 +664,13 @@ def _cell_entries(text: str) -> tuple[tuple[tuple[str, int, tuple[str, ...]], ..
     return ((text, 0, ()),), 0
 
 
+_Entry = tuple[str, int, tuple[str, ...]]  # a value's text, its offset in the line, its flags
+
+
 def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
     """Map a row's cells onto the columns, repairing merged and shifted cells."""
     columns = layout.columns
-    n = len(columns)
-    entries: list[tuple[str, int, tuple[str, ...]] | None] = []  # None: empty cell
-    absorb = 0
-    for cell in row.values:
-        if not cell.text:
-            if absorb:
-                absorb -= 1
-                continue
-            entries.append(None)
-            continue
-        found, absorb = _cell_entries(cell.text)
-        if len(found) == 1:  # the usual cell: one value
-            text, offset, flags = found[0]
-            entries.append((text, cell.start + offset, flags))
-        else:
-            entries.extend((text, cell.start + offset, flags) for text, offset, flags in found)
-    while entries and entries[-1] is None:
-        entries.pop()
-    notes: list[str] = []
-    if len(entries) > n:
-        surplus = len(entries) - n
-        split_nils = [
-            i for i, e in enumerate(entries) if e and "cell_split" in e[2] and is_nil(e[0])
-        ]
-        empties = [i for i, e in enumerate(entries) if e is None]
-        drop = (split_nils + empties)[:surplus]
-        if len(drop) == surplus:
-            entries = [e for i, e in enumerate(entries) if i not in set(drop)]
-            notes.append("column_shift_repaired")
-        else:
-            notes.append(f"row has {len(entries)} cells for {n} columns")
-            entries = entries[:n]
-    elif len(entries) < n and "\t" not in row.text:
-        # space-separated layouts lose empty cells; values sit in the rightmost columns
-        entries = [None] * (n - len(entries)) + entries
-        notes.append("alignment_inferred")
+    entries, notes = _fit_entries(_row_entries(row), len(columns), row)
     note_flags = [f for f in notes if "_" in f]
     values: list[_Value] = []
     for col, entry in zip(columns, entries, strict=False):
@@ -648,6 +695,57 @@ def _row_values(row: Row, layout: Layout) -> tuple[list[_Value], list[str]]:
             )
         )
     return values, notes
+
+
+def _row_entries(row: Row) -> list[_Entry | None]:
+    """The values of a row's cells in order, None for an empty cell; a cell holding several
+    values stands for the empty cells after it (see :func:`_cell_entries`), and the empty
+    cells at the row's end are dropped."""
+    entries: list[_Entry | None] = []
+    absorb = 0
+    for cell in row.values:
+        if not cell.text:
+            if absorb:
+                absorb -= 1
+                continue
+            entries.append(None)
+            continue
+        found, absorb = _cell_entries(cell.text)
+        if len(found) == 1:  # the usual cell: one value
+            text, offset, flags = found[0]
+            entries.append((text, cell.start + offset, flags))
+        else:
+            entries.extend((text, cell.start + offset, flags) for text, offset, flags in found)
+    while entries and entries[-1] is None:
+        entries.pop()
+    return entries
+
+
+def _fit_entries(
+    entries: list[_Entry | None], n: int, row: Row
+) -> tuple[list[_Entry | None], list[str]]:
+    """A row's entries fitted to ``n`` columns, with notes on what was done: surplus nil
+    marks or empty cells dropped ("column_shift_repaired"), else the surplus cut off (a
+    note without an underscore: a warning); a short space-separated row aligned right."""
+    notes: list[str] = []
+    if len(entries) > n:
+        surplus = len(entries) - n
+        split_nils = [
+            i for i, e in enumerate(entries) if e and "cell_split" in e[2] and is_nil(e[0])
+        ]
+        empties = [i for i, e in enumerate(entries) if e is None]
+        drop = (split_nils + empties)[:surplus]
+        if len(drop) == surplus:
+            entries = [e for i, e in enumerate(entries) if i not in set(drop)]
+            notes.append("column_shift_repaired")
+        else:
+            notes.append(f"row has {len(entries)} cells for {n} columns")
+            entries = entries[:n]
+    elif len(entries) < n and "\t" not in row.text:
+        # space-separated layouts lose empty cells; values sit in the rightmost columns
+        entries = [None] * (n - len(entries)) + entries
+        notes.append("alignment_inferred")
+    return entries, notes
 
 
 _FORECAST_MARK = re.compile(r"\bforecast|\btarget", re.I)
@@ -746,10 +844,21 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
     """Every figure of a table block, with its context resolved."""
     if layout.inline:
         return _inline_figures(layout, ctx)
+    rows_with_values, issues = _read_rows(layout, ctx)
+    paths = _row_paths(layout, rows_with_values)
+    table = _table_context(layout, ctx)
     figures: list[Figure] = []
+    for (row, values), (path, is_total) in zip(rows_with_values, paths, strict=True):
+        figures.extend(_row_figures(table, row, values, path, is_total))
+    return figures, issues
+
+
+def _read_rows(
+    layout: Layout, ctx: DocContext
+) -> tuple[list[tuple[Row, list[_Value]]], list[Issue]]:
+    """Each body row with its values (:func:`_row_values`), and a warning for each row
+    whose cells did not fit the columns."""
     issues: list[Issue] = []
-    caption_text = " ".join(layout.captions)
-    count_table = is_count_caption(caption_text)
     rows_with_values: list[tuple[Row, list[_Value]]] = []
     for row in layout.body:
         values, notes = _row_values(row, layout)
@@ -765,120 +874,191 @@ def figures_of(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issu
                     )
                 )
         rows_with_values.append((row, values))
+    return rows_with_values, issues
 
+
+def _row_paths(
+    layout: Layout, rows_with_values: list[tuple[Row, list[_Value]]]
+) -> list[tuple[tuple[str, ...], bool]]:
+    """Each row's parents' labels and whether it is a total (:func:`label_paths`); the rows
+    of a period_rows table are periods, with no hierarchy."""
     if layout.orientation == "period_rows":
-        paths: list[tuple[tuple[str, ...], bool]] = [((), False)] * len(rows_with_values)
-    else:
-        summed = _summed_columns(layout)
-        paths = label_paths(
-            [_hierarchy_row(row, values, summed) for row, values in rows_with_values]
-        )
+        return [((), False)] * len(rows_with_values)
+    summed = _summed_columns(layout)
+    return label_paths([_hierarchy_row(row, values, summed) for row, values in rows_with_values])
 
-    orientation = layout.orientation
-    marked = _has_forecast_marks(layout) if orientation == "period_rows" else None
-    member_unit = unit_of_label(caption_text)
-    # "(1) Non-consolidated operating results": the parent company alone, another entity
-    # than the group the rest of the release reports on
-    scope = NON_CONSOLIDATED if _NON_CONSOLIDATED.search(caption_text) else None
-    # what every figure of the table shares
-    title = layout.title
-    kind = layout.kind
-    block_index = layout.block.index
-    document_id = ctx.document_id
-    for (row, values), (path, is_total) in zip(rows_with_values, paths, strict=True):
-        label, label_flags = repair_label(row.label)
-        row_label = row.label
-        row_period, period_flags = (None, [])
-        if orientation != "period_columns":
-            row_period, period_flags = _row_period(label, layout, ctx)
-        point_in_time = _is_point_in_time(label)
-        row_values: list[Figure] = []
-        for value in values:
-            col = value.column
-            if orientation == "period_rows":
-                item = col.item or (title or label)
-                path_here = (title,) if col.member and title else ()
-                period = row_period
-            else:
-                item = label
-                path_here = path
-                period = col.period or row_period
-                if period is not None and not period.is_instant and point_in_time:
-                    period = _instant_of(label, period, ctx)
-            unit = unit_of_label(item) or (member_unit if col.member else None)
-            scale_unit = col.unit or layout.table_unit
-            if unit is None:
-                if scale_unit is not None:
-                    unit = scale_unit
-                elif count_table:
-                    unit = _COUNT
-            flags = [*value.flags, *col.flags, *label_flags, *period_flags]
-            measure = col.measure
-            if measure == Measure.CHANGE_PERCENT or measure == Measure.RATIO:
-                unit = _PERCENT
-            elif (
-                unit is not None
-                and unit.unit in ("JPY/share", "Gbps", "count", "shares")
-                and scale_unit is not None
-                and scale_unit.unit == "JPY"
-            ):
-                unit = Unit(unit.unit, 0)  # "Thousands of yen" does not scale EPS
-            if _in_dollars(value, scale_unit):
-                unit, measure = _dollar_unit(value, measure, scale_unit, (*path_here[-1:], item))
-            elif value.parsed is not None and value.parsed.is_percent and unit != _PERCENT:
-                unit = _PERCENT  # a cell printed with "%" ("60.6%") in a table of no unit
-                if measure == Measure.CHANGE:
-                    measure = Measure.CHANGE_PERCENT
-            if unit is None:
-                flags.append("unit_unknown")
-                unit = _UNKNOWN
-            if period is None:
-                flags.append("period_unknown")
-            if is_total:
-                flags.append("total")
-            parsed = value.parsed
-            assert parsed is not None
-            scenario = _scenario(period, layout, label, ctx, marked)
-            forecast = scenario == "forecast"
-            # positional: a call with the fields by keyword takes several times as long,
-            # and tables hold most of a release's figures
-            figure = Figure(
-                document_id,
-                0,  # sequence
-                kind,  # section_kind
-                block_index,
-                title,  # block_title
-                row_label,
-                item,  # item_label
-                path_here,  # label_path
-                col.header,  # column_header
-                col.index,  # column_index
-                col.member or scope,  # member
-                period,
-                scenario,
-                "revised" if forecast and ctx.forecasts_revised else None,  # forecast_status
-                ctx.published_on if forecast else None,  # forecast_announced_on
-                measure,
-                unit.unit,
-                unit.scale,
-                # decimals
-                xbrl_decimals(parsed.decimals, unit.scale) if parsed.value is not None else None,
-                value.raw,  # raw_text
-                to_base_units(parsed.value, unit.scale),  # value
-                row.line_number,
-                value.start,  # char_start
-                value.end,  # char_end
-                tuple(dict.fromkeys(flags)),  # flags
-                # anchor: a change column describes the value on its left in the same row,
-                # unless it names an item of its own ("Dividend payout ratio")
-                row_values[-1]
-                if measure != Measure.VALUE and row_values and row_values[-1].item_label == item
-                else None,
-            )
-            figures.append(figure)
-            if measure == Measure.VALUE:
-                row_values.append(figure)
-    return figures, issues
+
+@dataclass(frozen=True, slots=True)
+class _TableContext:
+    """What every figure of a table shares, worked out once for the table."""
+
+    layout: Layout
+    ctx: DocContext
+    title: str | None
+    count_table: bool  # the caption says the table counts things
+    marked: bool | None  # a period_rows table marks its forecast rows (see _row_is_forecast)
+    member_unit: Unit | None  # the unit the caption names, for the figures of members
+    scope: str | None  # NON_CONSOLIDATED when the caption says so
+
+
+def _table_context(layout: Layout, ctx: DocContext) -> _TableContext:
+    caption_text = " ".join(layout.captions)
+    return _TableContext(
+        layout,
+        ctx,
+        layout.title,
+        is_count_caption(caption_text),
+        _has_forecast_marks(layout) if layout.orientation == "period_rows" else None,
+        unit_of_label(caption_text),
+        # "(1) Non-consolidated operating results": the parent company alone, another entity
+        # than the group the rest of the release reports on
+        NON_CONSOLIDATED if _NON_CONSOLIDATED.search(caption_text) else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _RowContext:
+    """What every figure of a table row shares."""
+
+    row: Row
+    label: str  # the row's label repaired (:func:`repair_label`)
+    label_flags: list[str]
+    period: Period | None  # the period the label names, outside a period_columns table
+    period_flags: list[str]
+    point_in_time: bool  # the label names a balance at a period's edge
+    path: tuple[str, ...]
+    is_total: bool
+
+
+def _row_figures(
+    table: _TableContext,
+    row: Row,
+    values: list[_Value],
+    path: tuple[str, ...],
+    is_total: bool,
+) -> list[Figure]:
+    """The figures of a table row, one a value; a change cell is anchored to the value
+    figure on its left when that names the same item."""
+    label, label_flags = repair_label(row.label)
+    row_period, period_flags = (None, [])
+    if table.layout.orientation != "period_columns":
+        row_period, period_flags = _row_period(label, table.layout, table.ctx)
+    here = _RowContext(
+        row, label, label_flags, row_period, period_flags, _is_point_in_time(label), path, is_total
+    )
+    figures: list[Figure] = []
+    last_value: Figure | None = None
+    for value in values:
+        figure = _cell_figure(table, here, value, last_value)
+        figures.append(figure)
+        if figure.measure == Measure.VALUE:
+            last_value = figure
+    return figures
+
+
+def _cell_subject(
+    table: _TableContext, here: _RowContext, col: Column
+) -> tuple[str, tuple[str, ...], Period | None]:
+    """A cell's item, label path and period: across a period_rows table the column names
+    the item and the row the period; elsewhere the row names the item and the column (or
+    else the row) the period, a balance at a period's edge made an instant."""
+    if table.layout.orientation == "period_rows":
+        item = col.item or (table.title or here.label)
+        path = (table.title,) if col.member and table.title else ()
+        return item, path, here.period
+    period = col.period or here.period
+    if period is not None and not period.is_instant and here.point_in_time:
+        period = _instant_of(here.label, period, table.ctx)
+    return here.label, here.path, period
+
+
+def _cell_unit(
+    table: _TableContext, value: _Value, item: str, path: tuple[str, ...]
+) -> tuple[Unit | None, Measure]:
+    """A cell's unit (None where nothing says) and its measure, which a "%" cell or a
+    dollar table can change."""
+    col = value.column
+    unit = unit_of_label(item) or (table.member_unit if col.member else None)
+    scale_unit = col.unit or table.layout.table_unit
+    if unit is None:
+        if scale_unit is not None:
+            unit = scale_unit
+        elif table.count_table:
+            unit = _COUNT
+    measure = col.measure
+    if measure == Measure.CHANGE_PERCENT or measure == Measure.RATIO:
+        unit = _PERCENT
+    elif (
+        unit is not None
+        and unit.unit in ("JPY/share", "Gbps", "count", "shares")
+        and scale_unit is not None
+        and scale_unit.unit == "JPY"
+    ):
+        unit = Unit(unit.unit, 0)  # "Thousands of yen" does not scale EPS
+    if _in_dollars(value, scale_unit):
+        unit, measure = _dollar_unit(value, measure, scale_unit, (*path[-1:], item))
+    elif value.parsed is not None and value.parsed.is_percent and unit != _PERCENT:
+        unit = _PERCENT  # a cell printed with "%" ("60.6%") in a table of no unit
+        if measure == Measure.CHANGE:
+            measure = Measure.CHANGE_PERCENT
+    return unit, measure
+
+
+def _cell_figure(
+    table: _TableContext, here: _RowContext, value: _Value, last_value: Figure | None
+) -> Figure:
+    """The figure of one table cell. ``last_value`` is the row's value figure before it."""
+    col = value.column
+    item, path, period = _cell_subject(table, here, col)
+    unit, measure = _cell_unit(table, value, item, path)
+    flags = [*value.flags, *col.flags, *here.label_flags, *here.period_flags]
+    if unit is None:
+        flags.append("unit_unknown")
+        unit = _UNKNOWN
+    if period is None:
+        flags.append("period_unknown")
+    if here.is_total:
+        flags.append("total")
+    parsed = value.parsed
+    assert parsed is not None
+    ctx = table.ctx
+    scenario = _scenario(period, table.layout, here.label, ctx, table.marked)
+    forecast = scenario == "forecast"
+    # positional: a call with the fields by keyword takes several times as long, and tables
+    # hold most of a release's figures
+    return Figure(
+        ctx.document_id,
+        0,  # sequence
+        table.layout.kind,  # section_kind
+        table.layout.block.index,  # block_index
+        table.title,  # block_title
+        here.row.label,  # row_label
+        item,  # item_label
+        path,  # label_path
+        col.header,  # column_header
+        col.index,  # column_index
+        col.member or table.scope,  # member
+        period,
+        scenario,
+        "revised" if forecast and ctx.forecasts_revised else None,  # forecast_status
+        ctx.published_on if forecast else None,  # forecast_announced_on
+        measure,
+        unit.unit,
+        unit.scale,
+        # decimals
+        xbrl_decimals(parsed.decimals, unit.scale) if parsed.value is not None else None,
+        value.raw,  # raw_text
+        to_base_units(parsed.value, unit.scale),  # value
+        here.row.line_number,
+        value.start,  # char_start
+        value.end,  # char_end
+        tuple(dict.fromkeys(flags)),  # flags
+        # anchor: a change column describes the value on its left in the same row, unless
+        # it names an item of its own ("Dividend payout ratio")
+        last_value
+        if measure != Measure.VALUE and last_value is not None and last_value.item_label == item
+        else None,
+    )
 
 
 NON_CONSOLIDATED = "Non-consolidated"
@@ -1098,177 +1278,276 @@ def _inline_context(
 
 
 def _inline_figures(layout: Layout, ctx: DocContext) -> tuple[list[Figure], list[Issue]]:
+    """The figures of a highlights table, whose cells print amounts with their currency
+    ("JPY53.0 billion") and changes with their direction ("up", "5.2%")."""
     figures: list[Figure] = []
     issues: list[Issue] = []
+    period, markers = _inline_caption_context(layout, ctx)
+    kind = layout.kind
+    for row in layout.body:
+        if not row.has_numbers:
+            period, markers, kind = _inline_heading(row, ctx, period, kind)
+            continue
+        reading = _inline_row(row, kind, period, markers)
+        for cell in row.values:
+            _read_inline_cell(reading, cell, layout, ctx, figures, issues)
+    return figures, issues
+
+
+_Markers = list[tuple[str | None, dt.date | None]]  # forecast statuses and announcement dates
+
+
+def _inline_caption_context(layout: Layout, ctx: DocContext) -> tuple[Period | None, _Markers]:
+    """The period and forecast markers a highlights table's captions name (the last
+    caption naming them wins); the period defaults to the release's."""
     period = _context_period(layout.captions, ctx) or ctx.period
-    markers: list[tuple[str, dt.date | None]] = []
+    markers: _Markers = []
     for caption in layout.captions:
         found_period, found_markers = _inline_context(caption, ctx)
         period = found_period or period
         markers = found_markers or markers
-    kind = layout.kind
-    for row in layout.body:
-        if not row.has_numbers:
-            heading = " ".join(c.text for c in row.cells)
-            found_period, found_markers = _inline_context(heading, ctx)
-            period = found_period or period
-            markers = found_markers
-            if _HIGHLIGHTS.search(heading):
-                kind = SectionKind.HIGHLIGHTS
-            elif _FORECAST_WORD.search(heading):
-                kind = SectionKind.TARGETS
-            continue
-        label, label_flags = repair_label(row.label)
-        qualifiers = [
-            c.text
-            for c in row.values
-            if c.text
-            and not NUMBER_TOKEN.search(c.text)
-            and c.text.lower() not in _DIRECTION
-            and not c.text.lower().startswith("yoy")
-        ]
-        row_unit, qualifier_flags = _qualifier_unit(qualifiers)
-        amount_index = 0
-        direction = 1
-        last_amount: Figure | None = None
-        for cell in row.values:
-            word = cell.text.lower()
-            # what every figure of an inline cell shares: its document, row and cell
-            cell_context = {
-                "document_id": ctx.document_id,
-                "sequence": 0,
-                "section_kind": kind,
-                "block_index": layout.block.index,
-                "block_title": layout.title,
-                "row_label": row.label,
-                "item_label": label,
-                "label_path": (),
-                "column_header": None,
-                "column_index": row.cells.index(cell),
-                "member": None,
-            }
-            if word in _DIRECTION:
-                direction = _DIRECTION[word]
-                continue
-            amount = INLINE_AMOUNT.search(cell.text)
-            pct = _PERCENT_CELL.search(cell.text)
-            cell_periods = [p for _, _, p in find_periods(cell.text, ctx.calendar)]
-            cell_period = cell_periods[-1] if cell_periods else None
-            if amount:
-                scale = scale_of_word(amount["scale"])
-                unit = (
-                    row_unit
-                    or unit_of_label(label)
-                    or Unit("JPY" if amount["cur"].upper() != "US$" else "USD", scale)
-                )
-                unit = Unit(unit.unit, scale if unit.unit in ("JPY", "USD") else 0)
-                status, announced = (
-                    markers[amount_index]
-                    if amount_index < len(markers) and cell_period is None
-                    else (None, None)
-                )
-                amount_index += 1
-                amount_period = cell_period or period
-                scenario = (
-                    "forecast"
-                    if (
-                        (status is not None and cell_period is None)
-                        or (
-                            amount_period
-                            and ctx.published_on
-                            and amount_period.end > ctx.published_on
-                        )
-                    )
-                    else "actual"
-                )
-                if scenario == "forecast":
-                    if status == "original" and announced is None:
-                        announced = ctx.original_forecast_announced_on
-                    announced = announced or (ctx.published_on if status != "original" else None)
-                number = Decimal(amount["num"].replace(",", ""))
-                decimals = len(amount["num"].split(".")[1]) if "." in amount["num"] else 0
-                last_amount = Figure(
-                    **cell_context,
-                    period=amount_period,
-                    scenario=scenario,
-                    forecast_status=status if scenario == "forecast" else None,
-                    forecast_announced_on=announced if scenario == "forecast" else None,
-                    measure=Measure.VALUE,
-                    unit=unit.unit,
-                    scale=unit.scale,
-                    decimals=xbrl_decimals(decimals, unit.scale),
-                    raw_text=cell.text,
-                    value=to_base_units(number, unit.scale),
-                    line_number=row.line_number,
-                    char_start=cell.start + amount.start("num"),
-                    char_end=cell.start + amount.end("num"),
-                    flags=tuple(label_flags + qualifier_flags),
-                )
-                figures.append(last_amount)
-                direction = 1
-            elif pct:
-                number = Decimal(pct["num"]) * direction
-                decimals = len(pct["num"].split(".")[1]) if "." in pct["num"] else 0
-                base = last_amount
-                is_change = (
-                    direction != 1
-                    or any(c.text.lower() in _DIRECTION for c in row.values)
-                    or any(c.text.lower().startswith("yoy") for c in row.values)
-                )
-                percent_period = base.period if base else period
-                scenario, status, announced = (
-                    (base.scenario, base.forecast_status, base.forecast_announced_on)
-                    if base
-                    else ("actual", None, None)
-                )
-                measure, anchor = Measure.CHANGE_PERCENT, base
-                if not is_change:
-                    # a percentage with no direction is a ratio of its own (equity ratio)
-                    measure, anchor = Measure.RATIO, None
-                    scenario, status, announced = "actual", None, None
-                    percent_period = cell_period or period
-                    if (
-                        percent_period is not None
-                        and not percent_period.is_instant
-                        and _BALANCE_SHEET_WORD.search(label)
-                    ):
-                        # a balance-sheet ratio is measured at the period end
-                        percent_period = (
-                            ctx.calendar.describe(None, percent_period.end)
-                            if ctx.calendar
-                            else Period(end=percent_period.end)
-                        )
-                figures.append(
-                    Figure(
-                        **cell_context,
-                        period=percent_period,
-                        scenario=scenario,
-                        forecast_status=status,
-                        forecast_announced_on=announced,
-                        measure=measure,
-                        unit="percent",
-                        scale=0,
-                        decimals=decimals,
-                        raw_text=cell.text,
-                        value=number,
-                        line_number=row.line_number,
-                        char_start=cell.start + pct.start("num"),
-                        char_end=cell.start + pct.end("num"),
-                        flags=tuple(label_flags),
-                        anchor=anchor,
-                    )
-                )
-                direction = 1
-            elif NUMBER_TOKEN.search(cell.text) and not re.fullmatch(
-                r"yoy\W*[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]*", word
-            ):
-                issues.append(
-                    Issue(
-                        ctx.document_id,
-                        "warning",
-                        "inline_cell_unparsed",
-                        f"line {row.line_number}: cell {cell.text!r} not understood",
-                        row.line_number,
-                    )
-                )
-    return figures, issues
+    return period, markers
+
+
+def _inline_heading(
+    row: Row, ctx: DocContext, period: Period | None, kind: SectionKind
+) -> tuple[Period | None, _Markers, SectionKind]:
+    """What a heading row of a highlights table (a row without numbers) sets for the rows
+    under it: their period (if it names one), their forecast markers and their kind."""
+    heading = " ".join(c.text for c in row.cells)
+    found_period, markers = _inline_context(heading, ctx)
+    if _HIGHLIGHTS.search(heading):
+        kind = SectionKind.HIGHLIGHTS
+    elif _FORECAST_WORD.search(heading):
+        kind = SectionKind.TARGETS
+    return found_period or period, markers, kind
+
+
+@dataclass(slots=True)
+class _InlineRow:
+    """A highlights row as its cells are read left to right: what the row's figures share,
+    and what the cells read so far set (the direction word, amounts, the last amount)."""
+
+    row: Row
+    kind: SectionKind
+    period: Period | None
+    markers: _Markers
+    label: str
+    label_flags: list[str]
+    row_unit: Unit | None  # "per share" in the row's words
+    qualifier_flags: list[str]
+    direction: int = 1  # -1 after "down", "decrease" ...
+    amount_index: int = 0  # how many amounts were read: the next one's forecast marker
+    last_amount: Figure | None = None
+
+
+def _inline_row(
+    row: Row, kind: SectionKind, period: Period | None, markers: _Markers
+) -> _InlineRow:
+    label, label_flags = repair_label(row.label)
+    qualifiers = [
+        c.text
+        for c in row.values
+        if c.text
+        and not NUMBER_TOKEN.search(c.text)
+        and c.text.lower() not in _DIRECTION
+        and not c.text.lower().startswith("yoy")
+    ]
+    row_unit, qualifier_flags = _qualifier_unit(qualifiers)
+    return _InlineRow(row, kind, period, markers, label, label_flags, row_unit, qualifier_flags)
+
+
+def _read_inline_cell(
+    reading: _InlineRow,
+    cell: Cell,
+    layout: Layout,
+    ctx: DocContext,
+    figures: list[Figure],
+    issues: list[Issue],
+) -> None:
+    """Read one cell of a highlights row: a direction word, an amount, a percentage, or a
+    number not understood (a warning)."""
+    word = cell.text.lower()
+    if word in _DIRECTION:
+        reading.direction = _DIRECTION[word]
+        return
+    amount = INLINE_AMOUNT.search(cell.text)
+    pct = _PERCENT_CELL.search(cell.text)
+    cell_periods = [p for _, _, p in find_periods(cell.text, ctx.calendar)]
+    cell_period = cell_periods[-1] if cell_periods else None
+    if amount:
+        reading.last_amount = _inline_amount(reading, cell, amount, cell_period, layout, ctx)
+        figures.append(reading.last_amount)
+        reading.direction = 1
+    elif pct:
+        figures.append(_inline_percent(reading, cell, pct, cell_period, layout, ctx))
+        reading.direction = 1
+    elif NUMBER_TOKEN.search(cell.text) and not re.fullmatch(
+        r"yoy\W*[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]*", word
+    ):
+        row = reading.row
+        issues.append(
+            Issue(
+                ctx.document_id,
+                "warning",
+                "inline_cell_unparsed",
+                f"line {row.line_number}: cell {cell.text!r} not understood",
+                row.line_number,
+            )
+        )
+
+
+def _inline_cell_context(
+    reading: _InlineRow, cell: Cell, layout: Layout, ctx: DocContext
+) -> dict[str, object]:
+    """What every figure of an inline cell shares: its document, row and cell."""
+    row = reading.row
+    return {
+        "document_id": ctx.document_id,
+        "sequence": 0,
+        "section_kind": reading.kind,
+        "block_index": layout.block.index,
+        "block_title": layout.title,
+        "row_label": row.label,
+        "item_label": reading.label,
+        "label_path": (),
+        "column_header": None,
+        "column_index": row.cells.index(cell),
+        "member": None,
+    }
+
+
+def _decimals_printed(number: str) -> int:
+    """How many decimals a printed number has ("53.0" -> 1)."""
+    return len(number.split(".")[1]) if "." in number else 0
+
+
+def _inline_amount(
+    reading: _InlineRow,
+    cell: Cell,
+    amount: re.Match[str],
+    cell_period: Period | None,
+    layout: Layout,
+    ctx: DocContext,
+) -> Figure:
+    """The figure of an amount in a highlights cell; an amount of a forecast row takes the
+    row's next forecast marker unless the cell names its own period."""
+    scale = scale_of_word(amount["scale"])
+    unit = (
+        reading.row_unit
+        or unit_of_label(reading.label)
+        or Unit("JPY" if amount["cur"].upper() != "US$" else "USD", scale)
+    )
+    unit = Unit(unit.unit, scale if unit.unit in ("JPY", "USD") else 0)
+    markers = reading.markers
+    status, announced = (
+        markers[reading.amount_index]
+        if reading.amount_index < len(markers) and cell_period is None
+        else (None, None)
+    )
+    reading.amount_index += 1
+    amount_period = cell_period or reading.period
+    scenario, status, announced = _amount_scenario(
+        status, announced, cell_period, amount_period, ctx
+    )
+    number = Decimal(amount["num"].replace(",", ""))
+    return Figure(
+        **_inline_cell_context(reading, cell, layout, ctx),
+        period=amount_period,
+        scenario=scenario,
+        forecast_status=status,
+        forecast_announced_on=announced,
+        measure=Measure.VALUE,
+        unit=unit.unit,
+        scale=unit.scale,
+        decimals=xbrl_decimals(_decimals_printed(amount["num"]), unit.scale),
+        raw_text=cell.text,
+        value=to_base_units(number, unit.scale),
+        line_number=reading.row.line_number,
+        char_start=cell.start + amount.start("num"),
+        char_end=cell.start + amount.end("num"),
+        flags=tuple(reading.label_flags + reading.qualifier_flags),
+    )
+
+
+def _amount_scenario(
+    status: str | None,
+    announced: dt.date | None,
+    cell_period: Period | None,
+    amount_period: Period | None,
+    ctx: DocContext,
+) -> tuple[str, str | None, dt.date | None]:
+    """An inline amount's scenario, forecast status and announcement date: a forecast when
+    a marker ("Revised", "Original") applies to it or its period ends after the release.
+    An original forecast was announced when the release says, a revised one by it."""
+    scenario = (
+        "forecast"
+        if (
+            (status is not None and cell_period is None)
+            or (amount_period and ctx.published_on and amount_period.end > ctx.published_on)
+        )
+        else "actual"
+    )
+    if scenario != "forecast":
+        return scenario, None, None
+    if status == "original" and announced is None:
+        announced = ctx.original_forecast_announced_on
+    announced = announced or (ctx.published_on if status != "original" else None)
+    return scenario, status, announced
+
+
+def _inline_percent(
+    reading: _InlineRow,
+    cell: Cell,
+    pct: re.Match[str],
+    cell_period: Period | None,
+    layout: Layout,
+    ctx: DocContext,
+) -> Figure:
+    """The figure of a percentage in a highlights cell: the change of the amount before it
+    where the row speaks of a change ("up", "YoY"), else a ratio of its own."""
+    row = reading.row
+    base = reading.last_amount
+    is_change = (
+        reading.direction != 1
+        or any(c.text.lower() in _DIRECTION for c in row.values)
+        or any(c.text.lower().startswith("yoy") for c in row.values)
+    )
+    percent_period = base.period if base else reading.period
+    scenario, status, announced = (
+        (base.scenario, base.forecast_status, base.forecast_announced_on)
+        if base
+        else ("actual", None, None)
+    )
+    measure, anchor = Measure.CHANGE_PERCENT, base
+    if not is_change:
+        # a percentage with no direction is a ratio of its own (equity ratio)
+        measure, anchor = Measure.RATIO, None
+        scenario, status, announced = "actual", None, None
+        percent_period = _ratio_period(cell_period or reading.period, reading.label, ctx)
+    return Figure(
+        **_inline_cell_context(reading, cell, layout, ctx),
+        period=percent_period,
+        scenario=scenario,
+        forecast_status=status,
+        forecast_announced_on=announced,
+        measure=measure,
+        unit="percent",
+        scale=0,
+        decimals=_decimals_printed(pct["num"]),
+        raw_text=cell.text,
+        value=Decimal(pct["num"]) * reading.direction,
+        line_number=row.line_number,
+        char_start=cell.start + pct.start("num"),
+        char_end=cell.start + pct.end("num"),
+        flags=tuple(reading.label_flags),
+        anchor=anchor,
+    )
+
+
+def _ratio_period(period: Period | None, label: str, ctx: DocContext) -> Period | None:
+    """The period of a ratio: a balance-sheet ratio ("equity ratio") is measured at the
+    period's end."""
+    if period is not None and not period.is_instant and _BALANCE_SHEET_WORD.search(label):
+        return ctx.calendar.describe(None, period.end) if ctx.calendar else Period(end=period.end)
+    return period
