@@ -3,12 +3,13 @@
 ``python -m expectations.run [--warehouse PATH] [--report-dir DIR]`` validates the published
 warehouse (``WAREHOUSE_PATH``, default ``data/warehouse/disclosures.duckdb``), writes
 ``report.html`` and ``results.json`` to ``DIR`` (default: ``validation/`` beside the
-warehouse, i.e. ``data/warehouse/validation``), prints a summary and exits with 1 when a
-blocking check failed.
+warehouse, i.e. ``data/warehouse/validation``; ``<name>_validation/`` beside a warehouse
+``<name>.duckdb`` of another name), prints a summary and exits with 1 when a blocking check
+failed.
 
-Great Expectations runs the pandas route (the stack notes: its SQL data source evaluates
-nothing on DuckDB): each frame is read with DuckDB, then validated in an ephemeral context,
-so no ``gx/`` folder is written.
+Great Expectations runs the pandas route (its SQL data source evaluates nothing on DuckDB):
+each frame is read with DuckDB, then validated in an ephemeral context, so no ``gx/`` folder
+is written.
 """
 
 from __future__ import annotations
@@ -234,7 +235,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warehouse = args.warehouse or settings.warehouse_path()
     if not warehouse.exists():
         parser.error(f"no warehouse at {warehouse}; run `make run` first")
-    report_dir = args.report_dir or warehouse.parent / "validation"
+    report_dir = args.report_dir or warehouse.parent / settings.state_name(warehouse, "validation")
 
     report = validate_warehouse(warehouse)
     html_path, json_path = write_report(report, report_dir)

@@ -83,7 +83,6 @@ SCENARIOS = ["actual", "forecast"]
 FORECAST_STATUSES = ["original", "revised"]
 PERIOD_TYPES = ["instant", "duration"]
 FISCAL_PERIODS = ["Q1", "Q2", "Q3", "Q4", "1H", "2H", "9M", "FY"]
-DOCUMENT_STATUSES = ["published", "quarantined", "failed"]
 STATEMENTS = [
     "profit_or_loss",
     "comprehensive_income",
@@ -514,7 +513,6 @@ def dim_documents() -> Suite:
         [
             _unique(m, ["file_name", "version_number"]),
             *_not_null(m, ["document_id", "file_name", "version_number", "status"]),
-            _in_set(m, "status", DOCUMENT_STATUSES, "document statuses"),
             _between(
                 m,
                 "version_number",

@@ -37,7 +37,6 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from extraction import PARSER_VERSION, DocumentStatus
-from extraction.schema import RAW_TABLES
 from orchestration import raw_store, settings
 from orchestration.extract import extract_many
 from orchestration.locking import (
@@ -46,7 +45,12 @@ from orchestration.locking import (
     connect_with_retry,
     is_lock_error,
 )
-from orchestration.partitions import DOCUMENT_PARTITIONS, RANGE_END_TAG, RANGE_START_TAG
+from orchestration.partitions import (
+    DOCUMENT_PARTITIONS,
+    RANGE_END_TAG,
+    RANGE_START_TAG,
+    disclosure_files,
+)
 from orchestration.project import DBT_PROJECT, DbtCli, dbt_run_target, keep_dbt_run
 from orchestration.publish import parquet_dir, publish
 from orchestration.validation import (
@@ -58,7 +62,7 @@ from orchestration.validation import (
 
 DBT_PROJECT.prepare_if_dev()
 
-RAW_TABLE_NAMES = [*RAW_TABLES, "document_versions"]
+RAW_TABLE_NAMES = list(raw_store.ALL_RAW_TABLES)
 DOCUMENTS_KEY = AssetKey(["raw", "documents"])
 PUBLISHED_KEY = AssetKey(["warehouse", "disclosures"])
 
@@ -111,8 +115,9 @@ def _raw_row_counts(con: Any) -> dict[str, int]:
             DOCUMENTS_KEY,
             group_name="raw",
             description="The raw layer of the build database (raw.documents, raw.figures, "
-            "raw.tokens, raw.extraction_issues, raw.document_versions), written from the "
-            "disclosure files: one partition per file in DISCLOSURES_DIR.",
+            "raw.tokens, raw.extraction_issues, raw.document_versions, raw.file_withdrawals, "
+            "raw.source_folder), written from the disclosure files: one partition per file "
+            "in DISCLOSURES_DIR.",
             kinds={"python", "duckdb"},
         )
     ],
@@ -124,6 +129,11 @@ def extract_disclosures(
     context: AssetExecutionContext, build_db_lock: BuildDatabaseLockResource
 ) -> MaterializeResult:
     """Extract the run's disclosure files and upsert them into the raw tables.
+
+    The build database belongs to one folder (``raw_store.claim_folder``: another folder is
+    refused before anything is read). Every run also records the files that have left the
+    folder as withdrawn (``raw_store.record_withdrawals``), whichever partitions it covers, so
+    that their documents leave the marts; a file loaded again is back.
 
     Files are extracted in parallel when there are many (``EXTRACTION_WORKERS``) and written
     in batches of ``raw_store.UPSERT_BATCH`` documents, one transaction each. A run of up to
@@ -137,15 +147,17 @@ def extract_disclosures(
     names = context.partition_keys
     per_document = len(names) <= settings.per_document_events_limit()
     loaded_at = dt.datetime.now(dt.UTC)
-    # A broken link is present: it becomes a failed document, with the reason.
+    # The folder as this run finds it; a broken link is present: it becomes a failed
+    # document, with the reason.
+    in_folder = {path.name for path in disclosure_files(source_dir)}
     paths = [source_dir / name for name in names]
-    present = [path for path in paths if path.exists() or path.is_symlink()]
+    present = [path for path in paths if path.name in in_folder]
     missing = [path.name for path in sorted(set(paths) - set(present))]
     for name in missing:
         # The partition outlived its file: say so, never skip in silence.
         context.log.warning(
-            f"{name}: no longer in {source_dir}; its earlier versions stay in the warehouse. "
-            "The next full run drops the partition."
+            f"{name}: no longer in {source_dir}; nothing to extract. The next full run drops "
+            "the partition."
         )
     documents: list[dict[str, Any]] = []
     batch: list[raw_store.LoadableResult] = []
@@ -165,8 +177,16 @@ def extract_disclosures(
         batch.clear()
 
     # The connection closes before dbt starts: DuckDB allows one writer per file.
-    with raw_store.open_store(settings.build_db_path()) as con:
+    build_db = settings.build_db_path()
+    with raw_store.open_store(build_db) as con:
+        raw_store.claim_folder(con, build_db, source_dir, loaded_at)
         before = _raw_row_counts(con)
+        withdrawn = raw_store.record_withdrawals(con, in_folder, loaded_at)
+        for name in withdrawn:
+            context.log.warning(
+                f"{name}: no longer in {source_dir}; withdrawn: its facts leave the warehouse, "
+                "marts.dim_documents keeps it as withdrawn."
+            )
         for result in extract_many(present, settings.extraction_workers(), PARSER_VERSION):
             batch.append(result)
             if len(batch) == raw_store.UPSERT_BATCH:
@@ -193,6 +213,7 @@ def extract_disclosures(
             "failed_documents": len(failures),
             "failures": MetadataValue.json(failures),
             "missing_files": MetadataValue.json(missing),
+            "withdrawn_files": MetadataValue.json(withdrawn),
             "source_dir": MetadataValue.path(str(source_dir)),
             "parser_version": PARSER_VERSION,
         }

@@ -55,7 +55,8 @@ def sync_partitions(instance: DagsterInstance, files: Sequence[Path]) -> Partiti
     """Make the document partitions exactly the names of ``files``.
 
     Partitions of files that left the folder are deleted, so a range over all partitions
-    never names a missing file; their documents stay in the raw layer as old versions.
+    never names a missing file; their documents stay in the raw layer, where the run's
+    extraction records the files as withdrawn (``raw_store.record_withdrawals``).
     The returned keys are in the partitions' own order, so that ``keys[0]..keys[-1]`` is a
     range over all of them.
     """

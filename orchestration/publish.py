@@ -14,9 +14,6 @@ import duckdb
 from orchestration import settings
 
 PARQUET_DIR_NAME = "parquet"
-# Each publish writes its Parquet files into a new hidden folder of this prefix beside the
-# warehouse; `parquet` is a symbolic link to the current one.
-PARQUET_GENERATION_PREFIX = f".{PARQUET_DIR_NAME}."
 # The names the two files go by in the connection that copies one into the other. Neither is
 # written into the copy: DuckDB stores a view's own database name as no name at all.
 _SOURCE_ALIAS = "publish_source"
@@ -24,8 +21,16 @@ _TARGET_ALIAS = "publish_target"
 
 
 def parquet_dir(warehouse: Path) -> Path:
-    """The folder of the published marts as Parquet: ``<warehouse dir>/parquet``."""
-    return warehouse.parent / PARQUET_DIR_NAME
+    """The folder of the published marts as Parquet: ``<warehouse dir>/parquet``
+    (``<name>_parquet`` for a warehouse ``<name>.duckdb`` of another name than the default)."""
+    return warehouse.parent / settings.state_name(warehouse, PARQUET_DIR_NAME)
+
+
+def parquet_generation_prefix(warehouse: Path) -> str:
+    """Each publish writes its Parquet files into a new hidden folder of this prefix beside
+    the warehouse (``.parquet.<uuid>``); :func:`parquet_dir` is a symbolic link to the
+    current one."""
+    return f".{parquet_dir(warehouse).name}."
 
 
 def publish(build_db: Path, warehouse: Path) -> Path:
@@ -48,7 +53,7 @@ def publish(build_db: Path, warehouse: Path) -> Path:
         )
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     staging_copy = warehouse.with_name(f".{warehouse.name}.publishing")
-    generation = warehouse.with_name(f"{PARQUET_GENERATION_PREFIX}{uuid.uuid4().hex}")
+    generation = warehouse.with_name(f"{parquet_generation_prefix(warehouse)}{uuid.uuid4().hex}")
     storage_version = settings.warehouse_storage_version()
     try:
         if storage_format(build_db) == format_of_version(storage_version):
@@ -68,7 +73,7 @@ def publish(build_db: Path, warehouse: Path) -> Path:
         _remove_database(staging_copy)
     # A stale WAL beside the new file would be replayed into it on the next open.
     warehouse.with_name(f"{warehouse.name}.wal").unlink(missing_ok=True)
-    _switch_parquet_dir(parquet_dir(warehouse), generation)
+    _switch_parquet_dir(parquet_dir(warehouse), generation, parquet_generation_prefix(warehouse))
     return warehouse
 
 
@@ -212,7 +217,7 @@ def export_marts(database: Path, folder: Path) -> list[Path]:
     return written
 
 
-def _switch_parquet_dir(link: Path, generation: Path) -> None:
+def _switch_parquet_dir(link: Path, generation: Path, prefix: str) -> None:
     """Point ``link`` at ``generation`` in one rename and remove all but the last two folders.
 
     Readers that list or open ``link/*.parquet`` get one publish's files, all of them, never a
@@ -222,12 +227,12 @@ def _switch_parquet_dir(link: Path, generation: Path) -> None:
     previous = link.resolve() if link.is_symlink() else None
     if link.exists() and not link.is_symlink():
         # A plain folder in the way (made by hand): move it aside, it is cleaned up below.
-        link.rename(link.with_name(f"{PARQUET_GENERATION_PREFIX}{uuid.uuid4().hex}"))
+        link.rename(link.with_name(f"{prefix}{uuid.uuid4().hex}"))
     new_link = link.with_name(f".{link.name}-link.{uuid.uuid4().hex}")
     new_link.symlink_to(generation.name, target_is_directory=True)
     new_link.replace(link)  # rename(2) over the old link: atomic
     keep = {generation.resolve(), previous}
-    for folder in link.parent.glob(f"{PARQUET_GENERATION_PREFIX}*"):
+    for folder in link.parent.glob(f"{prefix}*"):
         if folder.resolve() not in keep:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -1,18 +1,26 @@
 """Write extraction results into the raw layer of the build database.
 
-The raw tables come from ``extraction.schema.RAW_TABLES``; this module adds
-``raw.document_versions``, which numbers the distinct contents seen under each file name so
-that an edited release becomes version 2 of its file rather than a duplicate.
+The raw tables come from ``extraction.schema.RAW_TABLES``; this module adds the loader's own
+(:data:`LOADER_TABLES`):
+
+- ``raw.document_versions`` numbers the distinct contents seen under each file name, so that
+  an edited release becomes version 2 of its file rather than a duplicate;
+- ``raw.file_withdrawals`` holds the file names that have left the folder, and since when
+  (:func:`record_withdrawals`); a file loaded again is taken off it;
+- ``raw.source_folder`` names the disclosures folder the build database is built from
+  (:func:`claim_folder`), so that another folder's releases never mix into it.
 
 Loading is idempotent: a document's rows are deleted from every raw table and inserted again.
-Rows of documents whose file has since changed or disappeared stay, as old versions.
+Rows of documents whose file has since changed stay, as old versions; those of a file that
+left the folder stay too, its name on ``raw.file_withdrawals``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,6 +43,25 @@ DOCUMENT_VERSIONS_COLUMNS: list[tuple[str, str]] = [
     ("version", "INTEGER"),
     ("first_loaded_at", "TIMESTAMP"),  # UTC
 ]
+
+FILE_WITHDRAWALS_COLUMNS: list[tuple[str, str]] = [
+    ("file_name", "VARCHAR"),
+    ("withdrawn_at", "TIMESTAMP"),  # UTC
+]
+
+SOURCE_FOLDER_COLUMNS: list[tuple[str, str]] = [
+    ("folder", "VARCHAR"),  # absolute
+    ("folder_from_build_db", "VARCHAR"),  # relative to the build database's folder
+    ("recorded_at", "TIMESTAMP"),  # UTC
+]
+
+# The tables this module adds to extraction's; dbt declares every raw table as a source.
+LOADER_TABLES: dict[str, list[tuple[str, str]]] = {
+    "document_versions": DOCUMENT_VERSIONS_COLUMNS,
+    "file_withdrawals": FILE_WITHDRAWALS_COLUMNS,
+    "source_folder": SOURCE_FOLDER_COLUMNS,
+}
+ALL_RAW_TABLES = {**RAW_TABLES, **LOADER_TABLES}
 
 # DECIMAL columns are passed as text and cast in SQL: exact, whatever the Decimal's scale.
 # This is the widest scale the raw tables use; a value with more digits would be rounded.
@@ -80,6 +107,10 @@ class RawSchemaMismatchError(RuntimeError):
     """A raw table in the build database has columns other than ``RAW_TABLES`` declares."""
 
 
+class FolderMismatchError(RuntimeError):
+    """The build database was built from another disclosures folder than the one given."""
+
+
 @contextmanager
 def open_store(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the build database for writing, with the raw schema in place, and close it after.
@@ -101,8 +132,7 @@ def open_store(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Create schema ``raw`` and its tables if absent; fail clearly if a table has drifted."""
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
-    tables = {**RAW_TABLES, "document_versions": DOCUMENT_VERSIONS_COLUMNS}
-    for table, columns in tables.items():
+    for table, columns in ALL_RAW_TABLES.items():
         column_sql = ", ".join(f"{name} {type_}" for name, type_ in columns)
         con.execute(f"create table if not exists {RAW_SCHEMA}.{table} ({column_sql})")
         existing = [
@@ -174,8 +204,13 @@ def upsert_results(
                     [known],
                 )
             _insert_columns(con, table, columns, [load.columns[table] for load in loads])
-        versions = _record_versions(
-            con, [(r.document.file_name, r.document.document_id) for r in results], loaded_at
+        files = [(r.document.file_name, r.document.document_id) for r in results]
+        versions = _record_versions(con, files, loaded_at)
+        # a file loaded is in the folder: back, if it had left
+        con.execute(
+            f"delete from {RAW_SCHEMA}.file_withdrawals"
+            " where file_name in (select unnest($1::varchar[]))",
+            [[name for name, _ in files]],
         )
         con.execute("commit")
     except BaseException:
@@ -268,10 +303,86 @@ def _record_versions(
             new.append((name, document_id, latest[name]))
         versions.append(known[(name, document_id)])
     if new:
-        utc = loaded_at.astimezone(dt.UTC).replace(tzinfo=None)
         con.execute(
             f"insert into {RAW_SCHEMA}.document_versions"
             " select unnest($1::varchar[]), unnest($2::varchar[]), unnest($3::integer[]), $4",
-            [[n for n, _, _ in new], [d for _, d, _ in new], [v for _, _, v in new], utc],
+            [
+                [n for n, _, _ in new],
+                [d for _, d, _ in new],
+                [v for _, _, v in new],
+                _utc(loaded_at),
+            ],
         )
     return versions
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A timezone-aware moment as the naive UTC timestamp the raw tables store."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def record_withdrawals(
+    con: duckdb.DuckDBPyConnection, present: Collection[str], at: dt.datetime
+) -> list[str]:
+    """Record every file name loaded before but not in ``present`` (the folder's file names
+    now) as withdrawn ``at`` (timezone-aware); return the names newly withdrawn, sorted.
+
+    A name already withdrawn keeps the moment it left. One loaded again is taken off the
+    list by :func:`upsert_results`.
+    """
+    withdrawn = [
+        name
+        for (name,) in con.execute(
+            f"select distinct file_name from {RAW_SCHEMA}.document_versions"
+            " where file_name not in (select unnest($1::varchar[]))"
+            f" and file_name not in (select file_name from {RAW_SCHEMA}.file_withdrawals)"
+            " order by file_name",
+            [sorted(present)],
+        ).fetchall()
+    ]
+    if withdrawn:
+        con.execute(
+            f"insert into {RAW_SCHEMA}.file_withdrawals select unnest($1::varchar[]), $2",
+            [withdrawn, _utc(at)],
+        )
+    return withdrawn
+
+
+def claim_folder(
+    con: duckdb.DuckDBPyConnection, build_db: Path, folder: Path, at: dt.datetime
+) -> None:
+    """Record ``folder`` as the disclosures folder ``build_db`` is built from, or refuse it
+    (:class:`FolderMismatchError`) if the database was built from another one.
+
+    A build database holds the versions and withdrawals of one folder's files: another
+    folder's releases loaded into it would be published beside this one's, and this one's
+    would all count as withdrawn. The folder is the same if its absolute path is, or its
+    path from the build database's folder is (a workspace copied or a repository moved
+    whole); either way the record follows it.
+    """
+    absolute = str(folder.resolve())
+    from_build_db = os.path.relpath(absolute, build_db.parent.resolve())
+    rows = con.execute(
+        f"select folder, folder_from_build_db from {RAW_SCHEMA}.source_folder"
+    ).fetchall()
+    if not rows:
+        con.execute(
+            f"insert into {RAW_SCHEMA}.source_folder values (?, ?, ?)",
+            [absolute, from_build_db, _utc(at)],
+        )
+        return
+    [(recorded, recorded_from_build_db)] = rows
+    if absolute != recorded and from_build_db != recorded_from_build_db:
+        raise FolderMismatchError(
+            f"{build_db} is built from the releases in {recorded}, not from {folder} "
+            "(DISCLOSURES_DIR): one build database, and one warehouse, per folder. To build "
+            f"{folder}, point WAREHOUSE_PATH at another file (its build database goes beside "
+            "it), or BUILD_DB_PATH at another build database. If the releases moved to "
+            f"{folder} for good, delete {build_db} and run again: it is rebuilt from them "
+            "(the old files' version history is lost)."
+        )
+    if (absolute, from_build_db) != (recorded, recorded_from_build_db):
+        con.execute(
+            f"update {RAW_SCHEMA}.source_folder set folder = ?, folder_from_build_db = ?",
+            [absolute, from_build_db],
+        )

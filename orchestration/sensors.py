@@ -72,7 +72,9 @@ def _signature(path: Path) -> str:
 
 
 def _published_contents(warehouse: Path) -> set[tuple[str, str]]:
-    """(file name, SHA-256) of the latest documents in the published warehouse.
+    """(file name, SHA-256) of the latest documents in the published warehouse, withdrawn
+    files left out: one that comes back with the same content is loaded again, which is
+    what takes it off the withdrawn list.
 
     Read-only, and the published file is only ever replaced whole, so this never meets a
     writer's lock. A missing or older warehouse yields nothing: every file counts as new.
@@ -82,7 +84,8 @@ def _published_contents(warehouse: Path) -> set[tuple[str, str]]:
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             rows = con.execute(
-                "select file_name, sha256 from marts.dim_documents where is_latest_version"
+                "select file_name, sha256 from marts.dim_documents"
+                " where is_latest_version and status != 'withdrawn'"
             ).fetchall()
     except duckdb.Error:
         return set()

@@ -10,13 +10,21 @@ Environment variables (relative paths are taken from the repository root):
 - ``DISCLOSURES_DIR``: input releases, default ``data/disclosures``.
 - ``WAREHOUSE_PATH``: the published database, default ``data/warehouse/disclosures.duckdb``.
 - ``BUILD_DB_PATH``: the database the pipeline writes and dbt builds into, default
-  ``data/warehouse/build/disclosures_build.duckdb``.
-- ``DAGSTER_HOME``: Dagster's instance folder (run history), default ``.dagster_home``.
+  ``build/<name>_build.duckdb`` beside the warehouse ``<name>.duckdb``
+  (``data/warehouse/build/disclosures_build.duckdb`` for the default warehouse).
+- ``DAGSTER_HOME``: Dagster's instance folder (run history, the folder's partitions), default
+  ``.dagster_home`` for the default warehouse, ``build/dagster_home`` beside any other.
 - ``EXTRACTION_WORKERS``: processes that extract a run of many files, default every core.
 - ``PER_DOCUMENT_EVENTS_LIMIT``: runs of up to this many files record a Dagster event per
   document, default 100.
 - ``WAREHOUSE_STORAGE_VERSION``: the DuckDB storage format the published warehouse is written
   in, as ``vMAJOR.MINOR.PATCH``; default ``v1.1.0``, which DuckDB 1.1 and newer can open.
+
+One folder, one warehouse: each warehouse has its own build database, dbt run folders
+(:func:`dbt_runs_dir`), validation report (:func:`validation_dir`) and Dagster instance,
+derived from ``WAREHOUSE_PATH``, so that building another folder into another warehouse
+never touches this one's. Beside a warehouse named ``disclosures.duckdb`` (the default) the
+folders keep the names they always had; beside any other, they carry its name.
 
 :func:`export_environment` also sets ``DAGSTER_ENVIRONMENT``'s Dagster tuning, unless the
 environment already sets those variables.
@@ -81,10 +89,15 @@ concurrency:
 """
 
 
+def _anchored(path: str) -> Path:
+    """``path`` with ``~`` expanded, taken from the repository root when relative."""
+    expanded = Path(path).expanduser()
+    return expanded if expanded.is_absolute() else PROJECT_ROOT / expanded
+
+
 def _path_from_env(name: str, default: str) -> Path:
     """Return the path in environment variable ``name``, anchored at the repository root."""
-    path = Path(os.environ.get(name) or default).expanduser()
-    return path if path.is_absolute() else PROJECT_ROOT / path
+    return _anchored(os.environ.get(name) or default)
 
 
 def disclosures_dir() -> Path:
@@ -92,25 +105,48 @@ def disclosures_dir() -> Path:
     return _path_from_env("DISCLOSURES_DIR", "data/disclosures")
 
 
+DEFAULT_WAREHOUSE = "data/warehouse/disclosures.duckdb"
+
+
 def warehouse_path() -> Path:
     """The published DuckDB file that readers open (``WAREHOUSE_PATH``)."""
-    return _path_from_env("WAREHOUSE_PATH", "data/warehouse/disclosures.duckdb")
+    return _path_from_env("WAREHOUSE_PATH", DEFAULT_WAREHOUSE)
+
+
+def state_name(warehouse: Path, name: str) -> str:
+    """``name`` for a warehouse named like the default (the names existing builds have),
+    ``<warehouse name>_name`` for any other: two warehouses side by side in one folder keep
+    apart what the pipeline keeps for each (build state, validation report, Parquet export,
+    HTML report)."""
+    stem = warehouse.stem
+    return name if stem == Path(DEFAULT_WAREHOUSE).stem else f"{stem}_{name}"
+
+
+def _warehouse_state(folder: Path, name: str) -> Path:
+    """``folder /`` :func:`state_name` of the configured warehouse."""
+    return folder / state_name(warehouse_path(), name)
 
 
 def validation_dir() -> Path:
-    """Where each run's validation report goes: ``validation/`` beside the warehouse."""
-    return warehouse_path().parent / "validation"
+    """Where each run's validation report goes: ``validation/`` beside the warehouse
+    (``<name>_validation/`` beside a warehouse ``<name>.duckdb`` of another name)."""
+    return _warehouse_state(warehouse_path().parent, "validation")
 
 
 def build_db_path() -> Path:
-    """The DuckDB file the raw loader writes and dbt builds into (``BUILD_DB_PATH``)."""
-    return _path_from_env("BUILD_DB_PATH", "data/warehouse/build/disclosures_build.duckdb")
+    """The DuckDB file the raw loader writes and dbt builds into (``BUILD_DB_PATH``); by
+    default ``build/<name>_build.duckdb`` beside the warehouse ``<name>.duckdb``, so that each
+    warehouse is built from its own folder's raw layer."""
+    warehouse = warehouse_path()
+    default = warehouse.parent / "build" / f"{warehouse.stem}_build.duckdb"
+    return _path_from_env("BUILD_DB_PATH", str(default))
 
 
 def dbt_runs_dir() -> Path:
     """Each run's dbt artifacts (``run_results.json``, logs): ``dbt_runs/`` beside the build
-    database, with the parse state the next run starts from."""
-    return build_db_path().parent / "dbt_runs"
+    database (``<name>_dbt_runs/`` for a warehouse of another name than the default), with
+    the parse state the next run starts from."""
+    return _warehouse_state(build_db_path().parent, "dbt_runs")
 
 
 def dbt_project_dir() -> Path:
@@ -183,8 +219,20 @@ def warehouse_storage_version() -> str:
 
 
 def dagster_home() -> Path:
-    """Dagster's instance folder (``DAGSTER_HOME``), holding run history for the UI."""
-    return _path_from_env("DAGSTER_HOME", ".dagster_home")
+    """Dagster's instance folder (``DAGSTER_HOME``), holding run history for the UI.
+
+    The instance also holds the document partitions, one per file of the folder, and the
+    sensor's cursor: two folders sharing it would each see the other's files come and go.
+    So it belongs to the warehouse too: ``.dagster_home`` for the default warehouse (where
+    its run history has always been), ``build/dagster_home`` beside any other warehouse
+    (``build/<name>_dagster_home`` for one of another name).
+    """
+    warehouse = warehouse_path()
+    if warehouse == _anchored(DEFAULT_WAREHOUSE):
+        default = ".dagster_home"
+    else:
+        default = str(_warehouse_state(warehouse.parent / "build", "dagster_home"))
+    return _path_from_env("DAGSTER_HOME", default)
 
 
 def ensure_dagster_home() -> Path:

@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from orchestration import settings
 from reporting.numbers import Scale
 from reporting.svg import BarChart, Mark, Row, Series
 from reporting.warehouse import (
@@ -642,8 +643,9 @@ dimensions.</footer>
 
 
 def default_output(warehouse: Path) -> Path:
-    """``report/disclosures_report.html`` beside the warehouse."""
-    return warehouse.parent / "report" / "disclosures_report.html"
+    """``report/disclosures_report.html`` beside the warehouse (``<name>_report/`` beside a
+    warehouse ``<name>.duckdb`` of another name than the default)."""
+    return warehouse.parent / settings.state_name(warehouse, "report") / "disclosures_report.html"
 
 
 def write_report(warehouse: Path, output: Path | None = None) -> Path:

@@ -24,6 +24,21 @@ figures as (
 
 ),
 
+-- a withdrawn document (its files left the folder) has no facts left to check: its
+-- failures would claim a quarantine dim_documents no longer reports
+withdrawn as (
+
+    select * from {{ ref('int_documents_withdrawn') }}
+
+),
+
+current_failures as (
+
+    select * from failures
+    where document_id not in (select withdrawn.document_id from withdrawn)
+
+),
+
 -- figures that are no fact: withheld (the warehouse cannot type them) or unpublished
 -- (another reason, in unmapped_reason)
 listed as (
@@ -41,7 +56,9 @@ listed as (
             as severity,
         coalesce(withheld_reason, unmapped_reason) as why
     from figures
-    where withheld_reason is not null or line_item_id is null
+    where
+        (withheld_reason is not null or line_item_id is null)
+        and document_id not in (select withdrawn.document_id from withdrawn)
 
 ),
 
@@ -74,7 +91,7 @@ final as (
         cast(tolerance as decimal(38, 6)) as tolerance,
         cast(source_line as integer) as source_line
 
-    from failures
+    from current_failures
 
     union all
 

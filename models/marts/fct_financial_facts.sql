@@ -6,6 +6,8 @@
         on_schema_change='fail',
         post_hook=[
             "{{ remove_quarantined(this) }}",
+            "delete from {{ this }} where document_id in "
+            ~ "(select document_id from {{ ref('int_documents_withdrawn') }})",
             "{{ refresh_is_latest(this) }}"
         ]
     )
@@ -14,8 +16,10 @@
 {#
     One row per figure a document reports. Incremental by document: a run inserts the
     facts of documents (or parser versions) it has not seen and leaves the rest alone;
-    `is_latest` is then recomputed across documents by the post-hook, because a new
-    release can supersede an older one's figure for the same period.
+    the post-hooks then delete the facts of documents quarantined or withdrawn since (a
+    file that left the folder: int_documents_withdrawn) and recompute `is_latest` across
+    documents, because a new release can supersede an older one's figure for the same
+    period, and a withdrawn one hand it back.
 #}
 
 with
@@ -39,6 +43,13 @@ quarantined as (
 
 ),
 
+-- documents whose files have all left the disclosures folder
+withdrawn as (
+
+    select * from {{ ref('int_documents_withdrawn') }}
+
+),
+
 {% if is_incremental() %}
 already_loaded as (
 
@@ -57,14 +68,18 @@ new_documents as (
             as company_id
     from documents
     left join quarantined on documents.document_id = quarantined.document_id
+    left join withdrawn on documents.document_id = withdrawn.document_id
     {% if is_incremental() %}
         left join already_loaded
             on
                 documents.document_id = already_loaded.document_id
                 and documents.parser_version = already_loaded.parser_version
-        where already_loaded.document_id is null and quarantined.document_id is null
+        where
+            already_loaded.document_id is null
+            and quarantined.document_id is null
+            and withdrawn.document_id is null
     {% else %}
-        where quarantined.document_id is null
+        where quarantined.document_id is null and withdrawn.document_id is null
     {% endif %}
 
 ),

@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
 from orchestration import settings
-from orchestration.publish import PARQUET_GENERATION_PREFIX, export_marts, parquet_dir, publish
+from orchestration.publish import export_marts, parquet_dir, parquet_generation_prefix, publish
 from reporting.analyses import compile_analyses
 
 pytestmark = pytest.mark.integration
@@ -614,7 +614,7 @@ def test_publish_exports_every_mart_as_parquet(shared_warehouse: Path) -> None:
     assert folder == shared_warehouse.parent / "parquet"
     # `parquet` is a link to the folder of the last publish
     assert folder.is_symlink()
-    assert folder.resolve().name.startswith(PARQUET_GENERATION_PREFIX)
+    assert folder.resolve().name.startswith(parquet_generation_prefix(shared_warehouse))
 
 
 def make_build_db(path: Path, amount: str) -> None:
@@ -634,7 +634,7 @@ def parquet_amounts(warehouse: Path) -> list[tuple[Any, ...]]:
 
 
 def generations(warehouse: Path) -> list[Path]:
-    return sorted(warehouse.parent.glob(f"{PARQUET_GENERATION_PREFIX}*"))
+    return sorted(warehouse.parent.glob(f"{parquet_generation_prefix(warehouse)}*"))
 
 
 def test_publish_swaps_the_parquet_folder_and_keeps_one_previous(tmp_path: Path) -> None:
@@ -663,6 +663,22 @@ def test_publish_swaps_the_parquet_folder_and_keeps_one_previous(tmp_path: Path)
     assert parquet_amounts(warehouse) == [("a", Decimal("3"))]
     assert not first.exists()
     assert len(generations(warehouse)) == 2
+
+
+def test_two_warehouses_in_one_folder_keep_their_own_parquet(tmp_path: Path) -> None:
+    build_db = tmp_path / "build.duckdb"
+    default, other = tmp_path / "disclosures.duckdb", tmp_path / "scratch.duckdb"
+    make_build_db(build_db, "1")
+    publish(build_db, default)
+    make_build_db(build_db, "2")
+    publish(build_db, other)
+    publish(build_db, other)  # a second publish cleans up only the scratch one's folders
+    assert parquet_dir(default) == tmp_path / "parquet"
+    assert parquet_dir(other) == tmp_path / "scratch_parquet"
+    assert parquet_amounts(default) == [("a", Decimal("1"))]
+    assert parquet_amounts(other) == [("a", Decimal("2"))]
+    assert len(generations(default)) == 1
+    assert len(generations(other)) == 2
 
 
 def test_a_failed_export_publishes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

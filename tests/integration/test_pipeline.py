@@ -16,7 +16,7 @@ import yaml
 from extraction.schema import RAW_TABLES
 from orchestration import settings
 from orchestration.cli import PipelineSummary, run_pipeline
-from orchestration.raw_store import DOCUMENT_VERSIONS_COLUMNS
+from orchestration.raw_store import ALL_RAW_TABLES
 
 pytestmark = pytest.mark.integration
 
@@ -104,8 +104,5 @@ def test_sources_yml_declares_the_raw_columns() -> None:
     sources_yml = settings.PROJECT_ROOT / "models" / "staging" / "raw" / "_raw__sources.yml"
     [source] = yaml.safe_load(sources_yml.read_text(encoding="utf-8"))["sources"]
     declared = {t["name"]: [c["name"] for c in t["columns"]] for t in source["tables"]}
-    expected = {
-        table: [name for name, _ in columns]
-        for table, columns in {**RAW_TABLES, "document_versions": DOCUMENT_VERSIONS_COLUMNS}.items()
-    }
+    expected = {table: [name for name, _ in columns] for table, columns in ALL_RAW_TABLES.items()}
     assert declared == expected
