@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -69,42 +70,36 @@ def _seed_column(seed: str, column: str) -> list[str]:
         return [row[column] for row in csv.DictReader(rows)]
 
 
-def _dbt_var(name: str) -> Any:
-    """A var of dbt_project.yml: the same limit the models check per document."""
+@cache
+def _dbt_vars() -> dict[str, Any]:
+    """The vars of dbt_project.yml, read once (a dozen constants below read them)."""
     project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
-    return project["vars"][name]
+    return project["vars"]
 
 
+def _dbt_var(name: str) -> Any:
+    """A var of dbt_project.yml: the same limit or list of allowed values the models use."""
+    return _dbt_vars()[name]
+
+
+# The allowed values of each enumerated column: the lists of dbt_project.yml's vars that the
+# models' tests and contract checks read (tests/unit/test_allowed_values.py holds them to it).
 # Every currency and per-share unit of seeds/units.csv (JPY, USD, EUR, ..., JPY/share, ...).
 UNITS = _seed_column("units", "unit")
-UNIT_KINDS = sorted(set(_seed_column("units", "unit_kind")))
-MEASURES = ["value", "change", "change_percent", "ratio"]
-SCENARIOS = ["actual", "forecast"]
-FORECAST_STATUSES = ["original", "revised"]
-PERIOD_TYPES = ["instant", "duration"]
-FISCAL_PERIODS = ["Q1", "Q2", "Q3", "Q4", "1H", "2H", "9M", "FY"]
-STATEMENTS = [
-    "profit_or_loss",
-    "comprehensive_income",
-    "financial_position",
-    "cash_flows",
-    "changes_in_equity",
-    "dividends",
-    "operating",
-    "share_data",
-]
-SEGMENT_TYPES = [
-    "consolidated",
-    "reportable_segment",
-    "adjustment",
-    "service_line",
-    "revenue_category",
-    "equity_component",
-    "dividend_payment",
-    "entity_scope",
-    "extension",
-    "unmapped",
-]
+UNIT_KINDS = _dbt_var("unit_kinds")
+MEASURES = _dbt_var("measures")
+SCENARIOS = _dbt_var("scenarios")
+FORECAST_STATUSES = _dbt_var("forecast_statuses")
+PERIOD_TYPES = _dbt_var("period_types")
+FISCAL_PERIODS = _dbt_var("fiscal_periods")
+SHARE_BASES = _dbt_var("share_bases")
+STATEMENTS = _dbt_var("statements")
+PRIMARY_STATEMENTS = _dbt_var("primary_statements")
+BALANCES = _dbt_var("balances")
+SIGN_RULES = _dbt_var("sign_rules")
+ROLL_UP_WEIGHTS = _dbt_var("roll_up_weights")
+SEGMENT_TYPES = _dbt_var("segment_types")
+KPI_UNITS = _dbt_var("kpi_units")
 # XBRL decimals of anything a release prints: billions (-9) to hundredths of a yen (2);
 # the range leaves room for trillions and finer ratios, beyond it a scale was misread.
 # The same range quarantines a document in the models (int_check_failures).
@@ -371,7 +366,7 @@ def fct_financial_facts() -> Suite:
             _in_set(m, "forecast_status", FORECAST_STATUSES, "forecast statuses"),
             _in_set(m, "measure", MEASURES, "measures"),
             _in_set(m, "period_type", PERIOD_TYPES, "period types"),
-            _in_set(m, "share_basis", ["pre_split", "post_split"], "share bases"),
+            _in_set(m, "share_basis", SHARE_BASES, "share bases"),
             _between(
                 m,
                 "decimals",
@@ -412,9 +407,9 @@ def dim_line_items() -> Suite:
             _in_set(m, "statement", STATEMENTS, "statements"),
             _in_set(m, "period_type", PERIOD_TYPES, "period types"),
             _in_set(m, "unit_kind", UNIT_KINDS, "unit kinds"),
-            _in_set(m, "balance", ["debit", "credit"], "balances"),
-            _in_set(m, "sign_rule", ["positive", "as_printed"], "sign rules"),
-            _in_set(m, "weight", [1, -1], "roll-up weights"),
+            _in_set(m, "balance", BALANCES, "balances"),
+            _in_set(m, "sign_rule", SIGN_RULES, "sign rules"),
+            _in_set(m, "weight", ROLL_UP_WEIGHTS, "roll-up weights"),
         ],
         ("line_item_id",),
     )
@@ -583,7 +578,7 @@ def dim_kpis() -> Suite:
         [
             _unique(m, ["kpi_id"]),
             *_not_null(m, ["kpi_id", "unit"]),
-            _in_set(m, "unit", ["percent", "currency"], "KPI units"),
+            _in_set(m, "unit", KPI_UNITS, "KPI units"),
         ],
         ("kpi_id",),
     )
@@ -612,12 +607,7 @@ def rpt_statement_lines() -> Suite:
         [
             _unique(m, ["company_id", "line_item_id", "period_id"]),
             *_not_null(m, ["company_id", "document_id", "fact_id", "line_item_id", "period_id"]),
-            _in_set(
-                m,
-                "statement",
-                ["profit_or_loss", "comprehensive_income", "financial_position", "cash_flows"],
-                "primary statements",
-            ),
+            _in_set(m, "statement", PRIMARY_STATEMENTS, "primary statements"),
             _in_set(m, "period_type", PERIOD_TYPES, "period types"),
             _ordered(m, "period_start", "period_end"),
         ],

@@ -97,32 +97,36 @@ keyed as (
                     'its unit "' || coalesce(figures.unit, '') || '" is not one the warehouse '
                     || 'knows (seeds/units.csv)'
             when figures.measure is null or figures.measure not in (
-                'value', 'change', 'change_percent', 'ratio'
+                {{ sql_list(var('measures')) }}
             ) then 'its measure "' || coalesce(figures.measure, '') || '" is not known'
-            when figures.scenario is null or figures.scenario not in ('actual', 'forecast')
+            when
+                figures.scenario is null
+                or figures.scenario not in ({{ sql_list(var('scenarios')) }})
                 then 'its scenario "' || coalesce(figures.scenario, '') || '" is not known'
-            when figures.forecast_status not in ('original', 'revised')
+            when figures.forecast_status not in ({{ sql_list(var('forecast_statuses')) }})
                 then 'its forecast status "' || figures.forecast_status || '" is not known'
             when
                 figures.period_end is null
                 or figures.period_type is null
-                or figures.period_type not in ('instant', 'duration')
+                or figures.period_type not in ({{ sql_list(var('period_types')) }})
                 or (figures.period_type = 'duration' and figures.period_start is null)
                 then 'it has no period the release makes clear'
         end as withheld_reason,
         case
             when units.unit is null then 'unknown_unit'
             when figures.measure is null or figures.measure not in (
-                'value', 'change', 'change_percent', 'ratio'
+                {{ sql_list(var('measures')) }}
             ) then 'unknown_measure'
-            when figures.scenario is null or figures.scenario not in ('actual', 'forecast')
+            when
+                figures.scenario is null
+                or figures.scenario not in ({{ sql_list(var('scenarios')) }})
                 then 'unknown_scenario'
-            when figures.forecast_status not in ('original', 'revised')
+            when figures.forecast_status not in ({{ sql_list(var('forecast_statuses')) }})
                 then 'unknown_forecast_status'
             when
                 figures.period_end is null
                 or figures.period_type is null
-                or figures.period_type not in ('instant', 'duration')
+                or figures.period_type not in ({{ sql_list(var('period_types')) }})
                 or (figures.period_type = 'duration' and figures.period_start is null)
                 then 'unknown_period'
         end as withheld_code
@@ -502,18 +506,31 @@ group_mappings as (
 -- A group mapped only by value must agree with the tables in every period it prints:
 -- "interest expenses of JPY272 million (JPY296 million for 1H20)" equals finance costs in
 -- 1H21 by coincidence, but not in 1H20, so it is not finance costs.
+value_only_members as (
+
+    select
+        valued.group_id,
+        valued.figure_id,
+        group_mappings.line_item_id,
+        group_mappings.segment_id
+    from valued
+    inner join group_mappings on valued.group_id = group_mappings.group_id
+    where group_mappings.mapping_count = 1 and not group_mappings.has_wording
+
+),
+
+-- the members of those groups, few, are matched against the value pairs, many: not every
+-- figure against every pair (a thousand releases have 800,000 pairs)
 group_conflicts as (
 
-    select valued.group_id
-    from valued
-    inner join group_mappings
-        on valued.group_id = group_mappings.group_id and group_mappings.mapping_count = 1
-    inner join value_pairs on valued.figure_id = value_pairs.figure_id
-    where
-        not group_mappings.has_wording
-        and value_pairs.line_item_id = group_mappings.line_item_id
-        and value_pairs.segment_id = group_mappings.segment_id
-    group by valued.group_id, valued.figure_id
+    select value_only_members.group_id
+    from value_only_members
+    inner join value_pairs
+        on
+            value_only_members.figure_id = value_pairs.figure_id
+            and value_only_members.line_item_id = value_pairs.line_item_id
+            and value_only_members.segment_id = value_pairs.segment_id
+    group by value_only_members.group_id, value_only_members.figure_id
     having not bool_or(value_pairs.rounded_value = value_pairs.printed_value)
 
 ),

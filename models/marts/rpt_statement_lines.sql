@@ -52,9 +52,7 @@ final as (
         and facts.segment_id = 'consolidated'
         and facts.scenario = 'actual'
         and facts.measure = 'value'
-        and line_items.statement in (
-            'profit_or_loss', 'comprehensive_income', 'financial_position', 'cash_flows'
-        )
+        and line_items.statement in ({{ sql_list(var('primary_statements')) }})
 
 )
 
