@@ -13,6 +13,7 @@ import this module, so importing the package stays cheap.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -108,11 +109,42 @@ DECIMALS_RANGE = (_dbt_var("decimals_min"), _dbt_var("decimals_max"))
 PERCENT_LIMIT = _dbt_var("percent_limit")
 
 
-def _contract(model: str) -> list[dict[str, Any]]:
-    """The columns of a mart's dbt contract (``models/marts/_<model>.yml``), as written."""
+def _model_spec(model: str) -> dict[str, Any]:
+    """A mart's entry in its properties file (``models/marts/_<model>.yml``), as written."""
     spec = yaml.safe_load((MARTS_DIR / f"_{model}.yml").read_text(encoding="utf-8"))
     (entry,) = [m for m in spec["models"] if m["name"] == model]
-    return entry["columns"]
+    return entry
+
+
+def _contract(model: str) -> list[dict[str, Any]]:
+    """The columns of a mart's dbt contract, as written."""
+    return _model_spec(model)["columns"]
+
+
+def _test_name(test: str | dict[str, Any]) -> str:
+    """The name of a data test as the properties file writes it (``unique``, or a mapping)."""
+    return test if isinstance(test, str) else next(iter(test))
+
+
+def tested_by_dbt(model: str, test: str) -> set[frozenset[str]]:
+    """The sets of columns a dbt data test ``test`` (``unique``, ``not_null``,
+    ``accepted_values``, ``relationships``) of the mart checks: one column's own test, or a
+    model-level test on an expression of several (``document_id || '|' || line_item_id``).
+    dbt runs them in every build, and a failure stops the run before the validation step,
+    so no suite checks them again."""
+    spec = _model_spec(model)
+    names = {column["name"] for column in spec["columns"]}
+    found = {
+        frozenset([column["name"]])
+        for column in spec["columns"]
+        if any(_test_name(t) == test for t in column.get("data_tests") or [])
+    }
+    for entry in spec.get("data_tests") or []:
+        if _test_name(entry) == test and isinstance(entry, dict):
+            arguments = entry[test].get("arguments", entry[test])
+            words = re.findall(r"[A-Za-z_][A-Za-z0-9_]*", arguments["column_name"])
+            found.add(frozenset(word for word in words if word in names))
+    return found
 
 
 def contract_columns(model: str) -> list[str]:
@@ -269,20 +301,34 @@ _CONSTRAINED = {
 }
 
 
+def _columns_of(expectation: gxe.Expectation) -> frozenset[str]:
+    """The column, or the columns together, that an expectation checks."""
+    return frozenset(getattr(expectation, "column_list", None) or [expectation.column])
+
+
 def _not_enforced(model: str, expectations: list[gxe.Expectation]) -> list[gxe.Expectation]:
-    """The expectations that no constraint of the mart's contract already enforces.
+    """The expectations that neither the mart's contract nor its dbt tests already own.
 
     DuckDB refuses a null in a ``not_null`` column and a value outside a ``check`` on every
-    write, so the table cannot hold the rows such an expectation looks for: each rule has
-    one owner, the contract (models/marts/_<model>.yml).
+    write, so the table cannot hold the rows such an expectation looks for; a dbt test of
+    the same rule (:func:`tested_by_dbt`) fails the build before validation. Each rule
+    has one owner, the mart's properties file (models/marts/_<model>.yml).
     """
-    enforced = [
-        (kind, enforced_by_contract(model, constraint)) for constraint, kind in _CONSTRAINED.items()
+    owned = [
+        (kind, {frozenset([column]) for column in enforced_by_contract(model, constraint)})
+        for constraint, kind in _CONSTRAINED.items()
+    ] + [
+        (gxe.ExpectColumnValuesToBeUnique, tested_by_dbt(model, "unique")),
+        (gxe.ExpectCompoundColumnsToBeUnique, tested_by_dbt(model, "unique")),
+        (gxe.ExpectColumnValuesToNotBeNull, tested_by_dbt(model, "not_null")),
+        # the values a dbt test allows are the suite's (tests/unit/test_allowed_values.py)
+        (gxe.ExpectColumnValuesToBeInSet, tested_by_dbt(model, "accepted_values")),
+        (gxe.ExpectColumnValuesToBeInSet, tested_by_dbt(model, "relationships")),
     ]
     return [
         e
         for e in expectations
-        if not any(isinstance(e, kind) and e.column in columns for kind, columns in enforced)
+        if not any(isinstance(e, kind) and _columns_of(e) in sets for kind, sets in owned)
     ]
 
 

@@ -12,9 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import great_expectations.expectations as gxe
 import pytest
 import yaml
 
+from expectations import suites
 from expectations.report import render_html, summary_text, write_report
 from expectations.run import validate_warehouse
 from expectations.suites import (
@@ -153,3 +155,50 @@ def test_report_is_self_contained_html_and_json(report, tmp_path: Path):
     assert '"success": false' in json_path.read_text(encoding="utf-8")
     assert render_html(report) == page
     assert not (Path.cwd() / "gx").exists()
+
+
+def test_a_rule_a_dbt_test_owns_is_not_checked_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "_things.yml").write_text(
+        """
+models:
+  - name: things
+    data_tests:
+      - unique:
+          arguments:
+            column_name: "a || '|' || coalesce(b, '')"
+    columns:
+      - name: a
+        data_tests: [unique, not_null]
+      - name: b
+      - name: c
+        data_tests:
+          - accepted_values:
+              arguments:
+                values: ["x", "y"]
+""",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(suites, "MARTS_DIR", tmp_path)
+    assert suites.tested_by_dbt("things", "unique") == {frozenset("a"), frozenset("ab")}
+    assert suites.tested_by_dbt("things", "not_null") == {frozenset("a")}
+    checked = suites._not_enforced(
+        "things",
+        [
+            gxe.ExpectColumnValuesToBeUnique(column="a"),
+            gxe.ExpectColumnValuesToBeUnique(column="b"),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["b", "a"]),
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["a", "c"]),
+            gxe.ExpectColumnValuesToNotBeNull(column="a"),
+            gxe.ExpectColumnValuesToNotBeNull(column="c"),
+            gxe.ExpectColumnValuesToBeInSet(column="c", value_set=["x", "y"]),
+            gxe.ExpectColumnValuesToBeInSet(column="b", value_set=["x"]),
+        ],
+    )
+    assert [(type(e).__name__, sorted(suites._columns_of(e))) for e in checked] == [
+        ("ExpectColumnValuesToBeUnique", ["b"]),
+        ("ExpectCompoundColumnsToBeUnique", ["a", "c"]),
+        ("ExpectColumnValuesToNotBeNull", ["c"]),
+        ("ExpectColumnValuesToBeInSet", ["b"]),
+    ]
