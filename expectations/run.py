@@ -142,11 +142,11 @@ def _not_evaluated(suite: Suite, reason: str) -> list[CheckResult]:
     """Every check of a suite whose frame could not be read fails with the reason."""
     return [
         CheckResult(
-            check_id=e.meta["check_id"],
+            check_id=e.check_id,
             suite=suite.name,
             expectation_type=e.expectation_type,
-            guards=e.meta["guards"],
-            blocking=e.meta["blocking"],
+            guards=e.guards,
+            blocking=e.blocking,
             success=False,
             error=reason,
         )
@@ -179,7 +179,9 @@ def validate_warehouse(path: Path, suites: list[Suite] | None = None) -> Validat
             continue
         batch = source.add_dataframe_asset(suite.name).add_batch_definition_whole_dataframe("whole")
         gx_suite = context.suites.add(
-            gx.ExpectationSuite(name=suite.name, expectations=suite.expectations)
+            gx.ExpectationSuite(
+                name=suite.name, expectations=[check.expectation() for check in suite.expectations]
+            )
         )
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=suite.name, data=batch, suite=gx_suite)

@@ -1,28 +1,32 @@
 """The expectations, as Python code: one suite per mart and one per domain rule.
 
-A suite here is a :class:`Suite`: the name of a frame to validate (a mart read whole, or a
-frame computed with SQL from the warehouse), the SQL that produces it, and a list of
-``gxe.*`` expectations. Every expectation carries ``meta`` with a stable ``check_id`` (what the
-report and any later asset check key on), ``guards`` (one sentence: what it protects) and
-``blocking`` (whether a failure must stop publishing).
+A suite here is a :class:`Suite`: the name of a frame to validate (the columns of a mart it
+checks, or a frame computed with SQL from the warehouse), the SQL that produces it, and a
+list of :class:`Check`: a Great Expectations expectation written as data (its class name and
+arguments). Every check carries a stable ``check_id`` (what the report and the asset checks
+key on), ``guards`` (one sentence: what it protects) and ``blocking`` (whether a failure
+must stop publishing).
 
-Great Expectations is imported here at module level; :mod:`expectations` itself does not
-import this module, so importing the package stays cheap.
+Great Expectations itself is imported only when a check becomes an expectation
+(:meth:`Check.expectation`, in :mod:`expectations.run`): the Dagster definitions load the
+suites to declare their asset checks, and need not pay its import (seconds) to do so.
 """
 
 from __future__ import annotations
 
 import csv
+import operator
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import cache
+from dataclasses import dataclass, field
+from functools import cache, reduce
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import great_expectations.expectations as gxe
 import yaml
-from great_expectations.expectations.row_conditions import Column
+
+if TYPE_CHECKING:
+    import great_expectations.expectations as gxe
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 MARTS_DIR = PROJECT_DIR / "models" / "marts"
@@ -30,13 +34,58 @@ MARTS_DIR = PROJECT_DIR / "models" / "marts"
 Row = dict[str, Any]
 
 
+# the comparisons a check's rows may be chosen by (Check.where)
+_COMPARISONS = {"==": operator.eq, "!=": operator.ne}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation as data: Great Expectations' class and arguments, and the meta every
+    check carries. :meth:`expectation` makes the expectation itself."""
+
+    kind: str  # the class in great_expectations.expectations: "ExpectColumnValuesToBeUnique"
+    check_id: str
+    guards: str
+    blocking: bool
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    # the rows it applies to: (column, "==" or "!=", value), every one of them true
+    where: tuple[tuple[str, str, Any], ...] = ()
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return {"check_id": self.check_id, "guards": self.guards, "blocking": self.blocking}
+
+    @property
+    def expectation_type(self) -> str:
+        """Great Expectations' name of the kind: ``expect_column_values_to_be_unique``."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.kind).lower()
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """The column, or the columns together, that the check checks."""
+        return frozenset(self.kwargs.get("column_list") or [self.kwargs["column"]])
+
+    def expectation(self) -> gxe.Expectation:
+        """The Great Expectations expectation (importing Great Expectations)."""
+        import great_expectations.expectations as gxe
+        from great_expectations.expectations.row_conditions import Column
+
+        kwargs = dict(self.kwargs)
+        if self.where:
+            kwargs["row_condition"] = reduce(
+                operator.and_,
+                (_COMPARISONS[op](Column(name), value) for name, op, value in self.where),
+            )
+        return getattr(gxe, self.kind)(meta=self.meta, **kwargs)
+
+
 @dataclass(frozen=True)
 class Suite:
-    """Expectations over one frame, and how to read that frame and describe its bad rows."""
+    """Checks over one frame, and how to read that frame and describe its bad rows."""
 
     name: str
     sql: str
-    expectations: list[gxe.Expectation]
+    expectations: list[Check]
     # Columns that locate a row for a reader (document, period, line items), in this order.
     context_columns: tuple[str, ...] = ()
     # Turns an offending row into one sentence; None uses the context columns.
@@ -47,17 +96,16 @@ class Suite:
 
 
 def expect(
-    expectation_type: type[gxe.Expectation],
+    kind: str,
     check_id: str,
     guards: str,
     *,
     blocking: bool = True,
+    where: tuple[tuple[str, str, Any], ...] = (),
     **kwargs: Any,
-) -> gxe.Expectation:
-    """One expectation with the meta every check carries."""
-    return expectation_type(
-        meta={"check_id": check_id, "guards": guards, "blocking": blocking}, **kwargs
-    )
+) -> Check:
+    """One check of Great Expectations' ``kind`` with the meta every check carries."""
+    return Check(kind, check_id, guards, blocking, kwargs, where)
 
 
 # ---------------------------------------------------------------------------------------
@@ -195,7 +243,7 @@ def column_types_suite(model: str) -> Suite:
         expectations=[
             _schema(model),
             expect(
-                gxe.ExpectColumnPairValuesToBeEqual,
+                "ExpectColumnPairValuesToBeEqual",
                 f"{model}.column_types",
                 f"Readers of marts.{model} get each column in the type its dbt contract "
                 "documents (a BI tool or a downstream model breaks on a retyped column).",
@@ -211,11 +259,11 @@ def column_types_suite(model: str) -> Suite:
     )
 
 
-def _schema(model: str) -> gxe.Expectation:
+def _schema(model: str) -> Check:
     """The mart's columns, rows of ``information_schema`` (:func:`column_types_suite`), are
     exactly its contract's: none missing, none added."""
     return expect(
-        gxe.ExpectColumnDistinctValuesToEqualSet,
+        "ExpectColumnDistinctValuesToEqualSet",
         f"{model}.schema",
         f"Readers of marts.{model} find exactly the columns its dbt contract documents.",
         column="column_name",
@@ -223,26 +271,26 @@ def _schema(model: str) -> gxe.Expectation:
     )
 
 
-def _unique(model: str, columns: list[str]) -> gxe.Expectation:
+def _unique(model: str, columns: list[str]) -> Check:
     if len(columns) == 1:
         return expect(
-            gxe.ExpectColumnValuesToBeUnique,
+            "ExpectColumnValuesToBeUnique",
             f"{model}.{columns[0]}.unique",
             f"{columns[0]} identifies one row of marts.{model}, so joins on it do not fan out.",
             column=columns[0],
         )
     return expect(
-        gxe.ExpectCompoundColumnsToBeUnique,
+        "ExpectCompoundColumnsToBeUnique",
         f"{model}.grain.unique",
         f"One row per {', '.join(columns)} in marts.{model}: its grain, so sums do not double.",
         column_list=columns,
     )
 
 
-def _not_null(model: str, columns: list[str]) -> list[gxe.Expectation]:
+def _not_null(model: str, columns: list[str]) -> list[Check]:
     return [
         expect(
-            gxe.ExpectColumnValuesToNotBeNull,
+            "ExpectColumnValuesToNotBeNull",
             f"{model}.{column}.not_null",
             f"Every row of marts.{model} has a {column}, so it can be joined and located.",
             column=column,
@@ -251,9 +299,9 @@ def _not_null(model: str, columns: list[str]) -> list[gxe.Expectation]:
     ]
 
 
-def _in_set(model: str, column: str, values: list[Any], what: str) -> gxe.Expectation:
+def _in_set(model: str, column: str, values: list[Any], what: str) -> Check:
     return expect(
-        gxe.ExpectColumnValuesToBeInSet,
+        "ExpectColumnValuesToBeInSet",
         f"{model}.{column}.accepted_values",
         f"{column} in marts.{model} is one of the known {what}, so filters on it are complete.",
         column=column,
@@ -270,9 +318,9 @@ def _between(
     max_value: float | None = None,
     check: str = "range",
     **kwargs: Any,
-) -> gxe.Expectation:
+) -> Check:
     return expect(
-        gxe.ExpectColumnValuesToBeBetween,
+        "ExpectColumnValuesToBeBetween",
         f"{model}.{column}.{check}",
         guards,
         column=column,
@@ -282,9 +330,9 @@ def _between(
     )
 
 
-def _ordered(model: str, start: str, end: str) -> gxe.Expectation:
+def _ordered(model: str, start: str, end: str) -> Check:
     return expect(
-        gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+        "ExpectColumnPairValuesAToBeGreaterThanB",
         f"{model}.{start}_before_{end}",
         f"A period in marts.{model} does not end before it starts ({start} <= {end}).",
         column_A=end,
@@ -296,17 +344,12 @@ def _ordered(model: str, start: str, end: str) -> gxe.Expectation:
 
 # a rule a mart's dbt contract writes as a constraint, and the expectation that would repeat it
 _CONSTRAINED = {
-    "not_null": gxe.ExpectColumnValuesToNotBeNull,
-    "check": gxe.ExpectColumnValuesToBeInSet,
+    "not_null": "ExpectColumnValuesToNotBeNull",
+    "check": "ExpectColumnValuesToBeInSet",
 }
 
 
-def _columns_of(expectation: gxe.Expectation) -> frozenset[str]:
-    """The column, or the columns together, that an expectation checks."""
-    return frozenset(getattr(expectation, "column_list", None) or [expectation.column])
-
-
-def _not_enforced(model: str, expectations: list[gxe.Expectation]) -> list[gxe.Expectation]:
+def _not_enforced(model: str, expectations: list[Check]) -> list[Check]:
     """The expectations that neither the mart's contract nor its dbt tests already own.
 
     DuckDB refuses a null in a ``not_null`` column and a value outside a ``check`` on every
@@ -318,44 +361,33 @@ def _not_enforced(model: str, expectations: list[gxe.Expectation]) -> list[gxe.E
         (kind, {frozenset([column]) for column in enforced_by_contract(model, constraint)})
         for constraint, kind in _CONSTRAINED.items()
     ] + [
-        (gxe.ExpectColumnValuesToBeUnique, tested_by_dbt(model, "unique")),
-        (gxe.ExpectCompoundColumnsToBeUnique, tested_by_dbt(model, "unique")),
-        (gxe.ExpectColumnValuesToNotBeNull, tested_by_dbt(model, "not_null")),
+        ("ExpectColumnValuesToBeUnique", tested_by_dbt(model, "unique")),
+        ("ExpectCompoundColumnsToBeUnique", tested_by_dbt(model, "unique")),
+        ("ExpectColumnValuesToNotBeNull", tested_by_dbt(model, "not_null")),
         # the values a dbt test allows are the suite's (tests/unit/test_allowed_values.py)
-        (gxe.ExpectColumnValuesToBeInSet, tested_by_dbt(model, "accepted_values")),
-        (gxe.ExpectColumnValuesToBeInSet, tested_by_dbt(model, "relationships")),
+        ("ExpectColumnValuesToBeInSet", tested_by_dbt(model, "accepted_values")),
+        ("ExpectColumnValuesToBeInSet", tested_by_dbt(model, "relationships")),
     ]
     return [
         e
         for e in expectations
-        if not any(isinstance(e, kind) and _columns_of(e) in sets for kind, sets in owned)
+        if not any(e.kind == kind and e.columns in sets for kind, sets in owned)
     ]
 
 
-def _condition_columns(condition: Any) -> list[str]:
-    """The columns a row condition (``Column("unit") == "percent"``, and/or of those) reads."""
-    if condition is None or isinstance(condition, str):
-        return []
-    if hasattr(condition, "conditions"):
-        return [name for part in condition.conditions for name in _condition_columns(part)]
-    return [condition.column.name]
-
-
-def columns_read(
-    expectations: list[gxe.Expectation], context_columns: tuple[str, ...]
-) -> list[str]:
+def columns_read(expectations: list[Check], context_columns: tuple[str, ...]) -> list[str]:
     """The columns ``expectations`` check, or filter on, and those that locate a bad row."""
     names: list[str] = []
     for e in expectations:
-        names += [getattr(e, field, None) for field in ("column", "column_A", "column_B")]
-        names += getattr(e, "column_list", None) or []
-        names += _condition_columns(getattr(e, "row_condition", None))
+        names += [e.kwargs.get(key) for key in ("column", "column_A", "column_B")]
+        names += e.kwargs.get("column_list") or []
+        names += [column for column, _, _ in e.where]
     return list(dict.fromkeys(name for name in [*names, *context_columns] if name))
 
 
 def _mart(
     model: str,
-    expectations: list[gxe.Expectation],
+    expectations: list[Check],
     context_columns: tuple[str, ...],
 ) -> Suite:
     """A mart's suite, reading only the columns it checks: a fact table has 30 columns and
@@ -434,7 +466,7 @@ def fct_financial_facts() -> Suite:
                 min_value=-PERCENT_LIMIT,
                 max_value=PERCENT_LIMIT,
                 check="percent_range",
-                row_condition=Column("unit") == "percent",
+                where=(("unit", "==", "percent"),),
             ),
             _ordered(m, "period_start", "period_end"),
         ],
@@ -608,7 +640,7 @@ def fct_kpis() -> Suite:
                 min_value=-PERCENT_LIMIT,
                 max_value=PERCENT_LIMIT,
                 check="percent_range",
-                row_condition=(Column("unit") == "percent") & (Column("kpi_id") != "yoy_growth"),
+                where=(("unit", "==", "percent"), ("kpi_id", "!=", "yoy_growth")),
             ),
             _ordered(m, "period_start", "period_end"),
         ],
@@ -921,7 +953,7 @@ def identity_suites() -> list[Suite]:
             sql=f"select * from ({IDENTITIES_SQL}) where identity_name = '{name}'",
             expectations=[
                 expect(
-                    gxe.ExpectColumnValuesToBeBetween,
+                    "ExpectColumnValuesToBeBetween",
                     f"identity.{name}",
                     guards,
                     column="excess",
@@ -983,7 +1015,7 @@ def printed_percent_suite() -> Suite:
         sql=PRINTED_PERCENT_SQL,
         expectations=[
             expect(
-                gxe.ExpectColumnValuesToBeBetween,
+                "ExpectColumnValuesToBeBetween",
                 "kpi.printed_percent_agrees",
                 "A printed YoY % or ratio agrees with the two amounts it compares, within "
                 "the rounding of all three, so a misread sign, scale or line item shows.",
@@ -1024,7 +1056,7 @@ def printings_suite() -> Suite:
         sql=PRINTINGS_SQL,
         expectations=[
             expect(
-                gxe.ExpectColumnValuesToBeInSet,
+                "ExpectColumnValuesToBeInSet",
                 "facts.printings_agree",
                 "The same figure printed at several precisions agrees after rounding; a "
                 "release can contradict itself, so this warns and the most precise is kept.",
@@ -1069,7 +1101,7 @@ def token_ledger_suite() -> Suite:
         sql=TOKENS_SQL,
         expectations=[
             expect(
-                gxe.ExpectColumnValuesToBeBetween,
+                "ExpectColumnValuesToBeBetween",
                 "tokens.unparsed",
                 "Every number a release prints is a figure or deliberately ignored; an "
                 "unparsed token may be a figure the warehouse is missing.",

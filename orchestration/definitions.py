@@ -58,6 +58,7 @@ from orchestration.validation import (
     STAMP_NAME,
     assert_validated,
     great_expectations_suites,
+    preload_great_expectations,
 )
 
 DBT_PROJECT.prepare_if_dev()
@@ -298,6 +299,7 @@ def dbt_models(
     del build_db_lock
     # dbt runs as a subprocess and finds the build database through DBT_DUCKDB_PATH.
     settings.export_environment()
+    preload_great_expectations()  # for the validation step, while this one waits for dbt
     target = dbt_run_target(context.run.run_id)
     # dbt's unit tests test the models' SQL, not the data: they run in the test suite
     # (tests/integration/test_dbt_unit_tests.py), not in every pipeline run

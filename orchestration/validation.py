@@ -15,8 +15,11 @@ content, so even a publish launched alone from the UI cannot ship an unvalidated
 
 # No `from __future__ import annotations`: Dagster inspects the `context` annotation at
 # definition time and rejects it as a string.
+import contextlib
 import hashlib
+import importlib
 import json
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -61,7 +64,7 @@ def checked_asset(suite: Suite) -> AssetKey:
 
 def is_blocking(suite: Suite) -> bool:
     """A suite blocks publishing when any of its expectations does."""
-    return any(e.meta["blocking"] for e in suite.expectations)
+    return any(check.blocking for check in suite.expectations)
 
 
 SUITES = all_suites()
@@ -71,12 +74,32 @@ CHECK_SPECS = [
         asset=checked_asset(suite),
         blocking=is_blocking(suite),
         description="Great Expectations suite `{}`: {}".format(
-            suite.name, "; ".join(sorted({e.meta["guards"] for e in suite.expectations}))
+            suite.name, "; ".join(sorted({check.guards for check in suite.expectations}))
         ),
     )
     for suite in SUITES
 ]
 CHECKED_ASSETS = sorted({checked_asset(s) for s in SUITES}, key=lambda k: k.to_user_string())
+
+
+def preload_great_expectations() -> threading.Thread:
+    """Start importing Great Expectations in a background thread, and return the thread.
+
+    Its import takes about 5 s, and only the validation step needs it (the suites are data
+    until then: ``expectations.suites.Check``). The dbt step calls this before it starts dbt,
+    whose subprocess this process only waits for: the import happens meanwhile, and the
+    validation step finds the module loaded (or waits for the import to end, as Python's
+    import lock makes any second importer do). An import that fails here fails again, with
+    its error, where the validation step imports it.
+    """
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            importlib.import_module("great_expectations")
+
+    thread = threading.Thread(target=load, name="preload-great-expectations", daemon=True)
+    thread.start()
+    return thread
 
 
 def file_sha256(path: Path) -> str:

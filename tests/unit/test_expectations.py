@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import great_expectations.expectations as gxe
 import pytest
 import yaml
+from great_expectations.expectations.row_conditions import Column
 
 from expectations import suites
 from expectations.report import render_html, summary_text, write_report
@@ -186,19 +186,45 @@ models:
     checked = suites._not_enforced(
         "things",
         [
-            gxe.ExpectColumnValuesToBeUnique(column="a"),
-            gxe.ExpectColumnValuesToBeUnique(column="b"),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["b", "a"]),
-            gxe.ExpectCompoundColumnsToBeUnique(column_list=["a", "c"]),
-            gxe.ExpectColumnValuesToNotBeNull(column="a"),
-            gxe.ExpectColumnValuesToNotBeNull(column="c"),
-            gxe.ExpectColumnValuesToBeInSet(column="c", value_set=["x", "y"]),
-            gxe.ExpectColumnValuesToBeInSet(column="b", value_set=["x"]),
+            suites.expect("ExpectColumnValuesToBeUnique", "id", "why", column="a"),
+            suites.expect("ExpectColumnValuesToBeUnique", "id", "why", column="b"),
+            suites.expect("ExpectCompoundColumnsToBeUnique", "id", "why", column_list=["b", "a"]),
+            suites.expect("ExpectCompoundColumnsToBeUnique", "id", "why", column_list=["a", "c"]),
+            suites.expect("ExpectColumnValuesToNotBeNull", "id", "why", column="a"),
+            suites.expect("ExpectColumnValuesToNotBeNull", "id", "why", column="c"),
+            suites.expect(
+                "ExpectColumnValuesToBeInSet", "id", "why", column="c", value_set=["x", "y"]
+            ),
+            suites.expect("ExpectColumnValuesToBeInSet", "id", "why", column="b", value_set=["x"]),
         ],
     )
-    assert [(type(e).__name__, sorted(suites._columns_of(e))) for e in checked] == [
+    assert [(e.kind, sorted(e.columns)) for e in checked] == [
         ("ExpectColumnValuesToBeUnique", ["b"]),
         ("ExpectCompoundColumnsToBeUnique", ["a", "c"]),
         ("ExpectColumnValuesToNotBeNull", ["c"]),
         ("ExpectColumnValuesToBeInSet", ["b"]),
+    ]
+
+
+def test_a_check_becomes_the_expectation_it_describes() -> None:
+    check = suites.expect(
+        "ExpectColumnValuesToBeBetween",
+        "t.value.range",
+        "why",
+        column="value",
+        max_value=1,
+        where=(("unit", "==", "percent"), ("kpi_id", "!=", "growth")),
+    )
+    expectation = check.expectation()
+    assert type(expectation).__name__ == "ExpectColumnValuesToBeBetween"
+    assert expectation.expectation_type == check.expectation_type
+    assert expectation.meta == {"check_id": "t.value.range", "guards": "why", "blocking": True}
+    assert str(expectation.row_condition) == str(
+        (Column("unit") == "percent") & (Column("kpi_id") != "growth")
+    )
+    assert suites.columns_read([check], ("document_id",)) == [
+        "value",
+        "unit",
+        "kpi_id",
+        "document_id",
     ]
