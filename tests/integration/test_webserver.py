@@ -51,6 +51,23 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_until_serving(
+    url: str, process: subprocess.Popen[bytes], log: Path, seconds: float = STARTUP_SECONDS
+) -> None:
+    """Wait until the Dagster webserver at ``url`` answers; fail, with ``log``, if ``process``
+    (which starts it) ends first or ``seconds`` pass."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert process.poll() is None, log.read_text()
+        try:
+            with urllib.request.urlopen(f"{url}/server_info", timeout=5):
+                return
+        # a server still starting may accept the connection and answer only later
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            assert time.monotonic() < deadline, "the webserver did not answer in time"
+            time.sleep(1)
+
+
 @pytest.fixture(scope="module")
 def workspace(small_release_workspace: Path) -> Path:
     """One small release in the folder, and an instance that launches runs directly."""
@@ -80,15 +97,7 @@ def webserver(workspace: Path) -> Iterator[str]:
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert process.poll() is None, (workspace / "webserver.log").read_text()
-            try:
-                with urllib.request.urlopen(f"{url}/server_info", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError):
-                assert time.monotonic() < deadline, "the webserver did not answer in time"
-                time.sleep(1)
+        wait_until_serving(url, process, workspace / "webserver.log")
         yield url
     finally:
         process.send_signal(signal.SIGTERM)
