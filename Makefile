@@ -117,16 +117,16 @@ CORPUS_DIR ?= data/corpus
 corpus: install ## write N (20) synthetic releases with truth files to data/corpus/
 	$(BIN)/python -m corpus --count $(N) --out $(CORPUS_DIR) --seed $(SEED)
 
-# Issue #7's benchmark, all in a temporary folder (never data/): extraction, the pipeline on
+# The benchmark, all in a temporary folder (never data/): extraction, the pipeline on
 # 1, 100 and 1,000 generated releases, one added release, memory, the example queries,
 # accuracy, the bare dbt floor; writes docs/benchmarks.md. BENCH_ARGS for other repeats/sizes
 # (python -m benchmarks.bench --help).
 BENCH_ARGS ?=
 .PHONY: bench
-bench: install ## benchmark against the targets of issue #7, write docs/benchmarks.md (~30+ min)
+bench: install ## measure speed, memory and accuracy against their targets; rewrite docs/benchmarks.md (~30+ min)
 	$(BIN)/python -m benchmarks.bench $(BENCH_ARGS)
 
-# Issue #13's measurement: recall of the answer keys (ACCURACY_DIR/keys/<name>.csv) after the
+# The accuracy measurement: recall of the answer keys (ACCURACY_DIR/keys/<name>.csv) after the
 # real pipeline ran on the folder's documents in a temporary workspace (never data/), and the
 # token ledger's unparsed share. ACCURACY_ARGS for --raw-only, --misses N, --unparsed,
 # --workdir DIR (docs/accuracy.md). The default is relative: shared/ sits beside the repository.
@@ -146,7 +146,7 @@ clean-build: clean ## also remove the build database (raw tables and version his
 distclean: clean ## also remove .venv, .dagster_home and data/warehouse (everything generated)
 	rm -rf $(VENV) .dagster_home data/warehouse
 
-# Issue #15: Apache Superset, in a virtual environment of its own (its pins clash with .venv's),
+# Apache Superset, in a virtual environment of its own (its pins clash with .venv's),
 # reads the published warehouse read-only and its chart numbers must equal DuckDB's
 # (bi/superset/check.py; docs/bi.md). WAREHOUSE_PATH picks the warehouse; unset, one is built
 # from data/disclosures plus the fixture releases in a temporary folder.
