@@ -409,22 +409,82 @@ value_pairs as (
 
 ),
 
+-- The cells of one table row, one for each period, speak of one line item: a cell whose value
+-- equals a line item's by coincidence ("Systems integration 453 579" under "Total gross
+-- profit": 579 million, and depreciation of 578,876 thousand) is not that line item when the
+-- row's cell of another period, for which the document prints that line item, does not equal it.
+row_mates as (
+
+    select
+        cell.figure_id,
+        mate.figure_id as mate_figure_id
+    from positioned as cell
+    inner join positioned as mate
+        on
+            cell.document_id = mate.document_id
+            and cell.block_index = mate.block_index
+            and cell.line_number = mate.line_number
+            and cell.item_label = mate.item_label
+            and coalesce(cell.member, '') = coalesce(mate.member, '')
+            and cell.measure = mate.measure
+            and (
+                cell.period_end != mate.period_end
+                or cell.period_start is distinct from mate.period_start
+            )
+    where
+        cell.section_kind != 'narrative'
+        and cell.worded_line_item_id is null
+        and cell.positioned_line_item_id is null
+        and mate.worded_line_item_id is null
+        and mate.positioned_line_item_id is null
+
+),
+
+row_conflicts as (
+
+    select
+        row_mates.figure_id,
+        value_pairs.line_item_id,
+        value_pairs.segment_id
+    from row_mates
+    inner join value_pairs on row_mates.mate_figure_id = value_pairs.figure_id
+    group by
+        row_mates.figure_id,
+        row_mates.mate_figure_id,
+        value_pairs.line_item_id,
+        value_pairs.segment_id
+    having not bool_or(value_pairs.rounded_value = value_pairs.printed_value)
+
+),
+
 value_candidates as (
 
     select
-        figure_id,
-        line_item_id,
-        segment_id,
-        bool_or(sign_agrees) as sign_agrees,
+        value_pairs.figure_id,
+        value_pairs.line_item_id,
+        value_pairs.segment_id,
+        bool_or(value_pairs.sign_agrees) as sign_agrees,
         -- and one printed under the same words ("total assets", not the equal "total
         -- liabilities and equity"); counted here, on the pairs that match, not on them all
         max(
-            len(list_intersect(string_split(item_key, ' '), string_split(matched_item_key, ' ')))
+            len(
+                list_intersect(
+                    string_split(value_pairs.item_key, ' '),
+                    string_split(value_pairs.matched_item_key, ' ')
+                )
+            )
         ) as shared_words,
         count(*) as printings
     from value_pairs
-    where rounded_value = printed_value
-    group by figure_id, line_item_id, segment_id
+    left join row_conflicts
+        on
+            value_pairs.figure_id = row_conflicts.figure_id
+            and value_pairs.line_item_id = row_conflicts.line_item_id
+            and value_pairs.segment_id = row_conflicts.segment_id
+    where
+        value_pairs.rounded_value = value_pairs.printed_value
+        and row_conflicts.figure_id is null
+    group by value_pairs.figure_id, value_pairs.line_item_id, value_pairs.segment_id
 
 ),
 
