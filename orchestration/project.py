@@ -77,8 +77,9 @@ def prepare_dbt_project() -> None:
         fingerprint_file.write_text(fingerprint, encoding="utf-8")
 
 
-# The parse started by start_background_parse in this process, and the folder it writes.
-_background_parse: tuple[subprocess.Popen[bytes], Path] | None = None
+# The parse started by start_background_parse in this process: the process, the folder it
+# writes, and the run folders (of one build database) whose state it is.
+_background_parse: tuple[subprocess.Popen[bytes], Path, Path] | None = None
 
 
 def start_background_parse() -> None:
@@ -93,6 +94,9 @@ def start_background_parse() -> None:
     """
     global _background_parse  # one parse a process, handed to the dbt step
     runs = settings.dbt_runs_dir()
+    if _background_parse is not None and _background_parse[2] != runs:
+        # a parse for another build database whose run never reached dbt: not this one's
+        _background_parse = None
     if _background_parse is not None or (runs / _saved_parse_name()).exists():
         return
     folder = runs / f".parse-{os.getpid()}"
@@ -106,15 +110,15 @@ def start_background_parse() -> None:
     ]  # fmt: skip
     with (folder / "parse.log").open("wb") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    _background_parse = (process, folder)
+    _background_parse = (process, folder, runs)
 
 
 def _adopt_background_parse(runs: Path) -> None:
     """Wait for this process's background parse and save its state for the build database."""
     global _background_parse
-    if _background_parse is None:
-        return
-    (process, folder), _background_parse = _background_parse, None
+    if _background_parse is None or _background_parse[2] != runs:
+        return  # none, or one for another build database: never this one's state
+    (process, folder, _), _background_parse = _background_parse, None
     process.wait()
     parsed = folder / PARTIAL_PARSE
     if process.returncode == 0 and parsed.exists():

@@ -44,3 +44,23 @@ def test_no_background_parse_once_the_state_is_saved(build_db: Path) -> None:
     (runs / project._saved_parse_name()).write_bytes(b"saved by an earlier run")
     project.start_background_parse()
     assert project._background_parse is None
+
+
+def test_a_parse_for_another_build_database_is_not_adopted(
+    build_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project.start_background_parse()
+    first_runs = settings.dbt_runs_dir()
+    # that run stopped before dbt; the next run in this process builds another database
+    monkeypatch.setenv("BUILD_DB_PATH", str(tmp_path / "other" / "other_build.duckdb"))
+    settings.export_environment()
+    project.dbt_run_target("fedcba9876543210")
+    assert not (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
+    assert project._background_parse is not None
+    assert project._background_parse[2] == first_runs
+    project._background_parse[0].wait()
+    # and a new run there starts a parse of its own
+    project.start_background_parse()
+    assert project._background_parse[2] == settings.dbt_runs_dir()
+    project._adopt_background_parse(settings.dbt_runs_dir())
+    assert (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
