@@ -733,10 +733,13 @@ while True:
         con.execute(JOINED).fetchall()
         if held is None:
             con.close()
+            # Resolved once per query, as docs/bi.md asks of readers during a publish:
+            # DuckDB opens the file twice (bind, scan) and would tear across a switch.
+            folder = __import__("os").path.realpath(parquet)
             with duckdb.connect() as memory:
                 note("parquet_seen", memory.execute(
                     f"select list(document_id order by document_id) "
-                    f"from read_parquet('{parquet}/dim_documents.parquet')"
+                    f"from read_parquet('{folder}/dim_documents.parquet')"
                 ).fetchall()[0][0])
         note("seen", documents)
         state["iterations"] += 1
