@@ -72,12 +72,14 @@ docs-check: install browser ## build the dbt docs and check they render offline 
 lint: install ## ruff check, ruff format --check, sqlfluff lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models tests/data_tests analyses
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff lint models analyses
+	$(BIN)/sqlfluff lint --templater python orchestration/sql reporting/sql
 
 format: install ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models tests/data_tests analyses
+	DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff fix models analyses
+	$(BIN)/sqlfluff fix --templater python orchestration/sql reporting/sql
 
 # Test modules run in parallel on the two cores, each module on one worker (--dist loadfile:
 # a module's pipeline runs are module fixtures; loadgroup's marks do nothing under pytest 9.2
@@ -85,7 +87,7 @@ format: install ## apply ruff and sqlfluff fixes
 # PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 2
 test: lint browser ## lint, then run the whole pytest suite (integration included)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
 
 # The edit loop's lane, under 2 minutes: ruff, the unit tests and dbt's unit tests, no pipeline
 # run. dbt's unit tests need the relations their models read to exist, not to hold rows: in a

@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT))  # corpus/ and benchmarks/ are read from the check
 
 from benchmarks import throughput  # noqa: E402
 from benchmarks.accuracy import compare  # noqa: E402
-from benchmarks.workspace import TELEMETRY, Workspace  # noqa: E402
+from benchmarks.workspace import Workspace  # noqa: E402
 from corpus import generate_corpus  # noqa: E402
+from orchestration.settings import TELEMETRY_ENVIRONMENT  # noqa: E402
 from reporting.analyses import compile_analyses  # noqa: E402
 
 PACKAGES = ("duckdb", "dbt-core", "dbt-duckdb", "dagster", "dagster-dbt", "great-expectations")
@@ -319,7 +320,7 @@ def bench_floor(space: Workspace, work: Path, repeats: int) -> Timed:
             for schema in ("staging", "intermediate", "marts", "seeds"):
                 con.execute(f"drop schema if exists {schema} cascade")
             con.execute("checkpoint")
-        env = dict(os.environ, **TELEMETRY, DBT_DUCKDB_PATH=str(database))
+        env = dict(os.environ, **TELEMETRY_ENVIRONMENT, DBT_DUCKDB_PATH=str(database))
         command = [
             str(Path(sys.executable).parent / "dbt"),
             "build",
@@ -832,7 +833,7 @@ def add_one_part(
         "then either the Dagster job runs for the new file's partition alone, as the sensor "
         "launches it (`benchmarks/single_partition.py`: the partition added, then "
         "`all_assets_job.execute_in_process(partition_key=...)`), or `make run` runs again (it "
-        "extracts and upserts every file of the folder, then dbt builds; `fct_financial_facts` "
+        "extracts and upserts every file of the folder, then dbt builds; `int_facts_loaded` "
         "is incremental by document).",
         "",
         "| path | median s | each run s | succeeded | load |",

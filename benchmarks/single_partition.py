@@ -18,6 +18,7 @@ import time
 from dagster import DagsterInstance
 
 from orchestration import settings
+from orchestration.names import CONTENT_TAG, JOB_NAME, PARTITIONS_NAME
 from orchestration.project import prepare_dbt_project
 
 
@@ -26,15 +27,13 @@ def main(name: str) -> int:
     prepare_dbt_project()
     # Imported only now: loading the definitions needs the manifest prepared above.
     from orchestration.definitions import defs
-    from orchestration.partitions import DOCUMENT_PARTITIONS
-    from orchestration.sensors import CONTENT_TAG
 
     path = settings.disclosures_dir() / name
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
     with DagsterInstance.get() as instance:
-        instance.add_dynamic_partitions(DOCUMENT_PARTITIONS.name or "", [name])
+        instance.add_dynamic_partitions(PARTITIONS_NAME, [name])
         start = time.perf_counter()
-        result = defs.resolve_job_def("all_assets_job").execute_in_process(
+        result = defs.resolve_job_def(JOB_NAME).execute_in_process(
             instance=instance,
             partition_key=name,
             tags={CONTENT_TAG: sha256},

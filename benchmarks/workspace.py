@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.settings import TELEMETRY_ENVIRONMENT
+
 # the repository: the pipeline runs from here
 ROOT = Path(__file__).resolve().parents[1]
-# telemetry off in every process a measurement starts
-TELEMETRY = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,8 @@ class Workspace:
         """The pipeline's environment: every path inside the workspace."""
         return dict(
             os.environ,
-            **TELEMETRY,
+            # telemetry off in every process a measurement starts
+            **TELEMETRY_ENVIRONMENT,
             DISCLOSURES_DIR=str(self.disclosures),
             WAREHOUSE_PATH=str(self.warehouse),
             BUILD_DB_PATH=str(self.build_db),

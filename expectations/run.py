@@ -40,8 +40,11 @@ if TYPE_CHECKING:
 
 def _gx_context() -> Any:
     """An ephemeral GX context with analytics and progress bars off."""
+    from orchestration.settings import TELEMETRY_ENVIRONMENT
+
     # Read by GX when it is first imported and when a context starts, so set it before both.
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    for name, value in TELEMETRY_ENVIRONMENT.items():
+        os.environ.setdefault(name, value)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 

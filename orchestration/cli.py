@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orchestration import settings
+from orchestration.names import DOCUMENTS_ASSET, EXTRACT_OP_NAME, JOB_NAME, PARTITIONS_NAME
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from dagster import DagsterInstance
-    from dagster._utils.error import SerializableErrorInfo
+    from dagster_shared.error import SerializableErrorInfo
 
 # Dagster, dagster-dbt and the definitions are imported where they are used, not here: the
 # extraction pool's worker processes import this module too (multiprocessing re-imports the
@@ -92,7 +93,7 @@ def run_pipeline() -> PipelineSummary:
     from orchestration.definitions import DOCUMENTS_KEY, defs
     from orchestration.partitions import disclosure_files, sync_partitions
 
-    job = defs.resolve_job_def("all_assets_job")
+    job = defs.resolve_job_def(JOB_NAME)
     files = disclosure_files(settings.disclosures_dir())
     if not files:
         raise NoDisclosuresError(
@@ -115,7 +116,7 @@ def run_pipeline() -> PipelineSummary:
         warehouse=settings.warehouse_path(),
         elapsed_seconds=time.monotonic() - started,
     )
-    for materialization in result.asset_materializations_for_node("extract_disclosures"):
+    for materialization in result.asset_materializations_for_node(EXTRACT_OP_NAME):
         if materialization.asset_key == DOCUMENTS_KEY:
             metadata = materialization.metadata
             summary.documents = metadata["documents"].value
@@ -144,8 +145,8 @@ def _open_instance() -> DagsterInstance:
         instance = DagsterInstance.get()
         # open (and, the first time, create) the run and event log storages
         instance.get_runs(limit=1)
-        instance.get_dynamic_partitions("disclosure_documents")
-        instance.get_latest_materialization_event(AssetKey(["raw", "documents"]))
+        instance.get_dynamic_partitions(PARTITIONS_NAME)
+        instance.get_latest_materialization_event(AssetKey(list(DOCUMENTS_ASSET)))
     return instance
 
 
@@ -153,11 +154,10 @@ def _quarantined(warehouse: Path) -> dict[str, str]:
     """Documents the published warehouse holds back, with the reason, by file name."""
     import duckdb
 
+    from orchestration import sql
+
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        rows = con.execute(
-            "select file_name, status_reason from marts.dim_documents "
-            "where status = 'quarantined' order by file_name"
-        ).fetchall()
+        rows = con.execute(sql.load("quarantined_documents")).fetchall()
     return dict(rows)
 
 

@@ -37,22 +37,27 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from extraction import PARSER_VERSION, DocumentStatus
-from orchestration import raw_store, settings
+from orchestration import raw_store, settings, sql
 from orchestration.extract import extract_many
-from orchestration.locking import (
-    WRITER_TAG,
-    BuildDatabaseLockResource,
-    connect_with_retry,
-    is_lock_error,
-)
-from orchestration.partitions import (
-    DOCUMENT_PARTITIONS,
+from orchestration.locking import BuildDatabaseLockResource, connect_with_retry, is_lock_error
+from orchestration.names import (
+    DBT_RESOURCE,
+    DOCUMENTS_ASSET,
+    EXTRACT_OP_NAME,
+    JOB_NAME,
+    LOCK_RESOURCE,
+    PARTITION_TAG,
+    PARTITIONS_NAME,
+    PUBLISHED_ASSET,
     RANGE_END_TAG,
     RANGE_START_TAG,
-    disclosure_files,
+    WAREHOUSE_RESOURCE,
+    WRITER_TAG,
 )
+from orchestration.partitions import DOCUMENT_PARTITIONS, disclosure_files
 from orchestration.project import DBT_PROJECT, DbtCli, dbt_run_target, keep_dbt_run
 from orchestration.publish import parquet_dir, publish
+from orchestration.resources import WarehouseResource
 from orchestration.validation import (
     CHECKED_ASSETS,
     STAMP_NAME,
@@ -64,8 +69,8 @@ from orchestration.validation import (
 DBT_PROJECT.prepare_if_dev()
 
 RAW_TABLE_NAMES = list(raw_store.ALL_RAW_TABLES)
-DOCUMENTS_KEY = AssetKey(["raw", "documents"])
-PUBLISHED_KEY = AssetKey(["warehouse", "disclosures"])
+DOCUMENTS_KEY = AssetKey(list(DOCUMENTS_ASSET))
+PUBLISHED_KEY = AssetKey(list(PUBLISHED_ASSET))
 
 K = TypeVar("K")  # what _row_counts keys its counts by: asset keys, table names
 
@@ -110,7 +115,7 @@ def _raw_row_counts(con: Any) -> dict[str, int]:
 
 
 @multi_asset(
-    name="extract_disclosures",
+    name=EXTRACT_OP_NAME,
     specs=[
         AssetSpec(
             DOCUMENTS_KEY,
@@ -127,7 +132,9 @@ def _raw_row_counts(con: Any) -> dict[str, int]:
     backfill_policy=BackfillPolicy.single_run(),
 )
 def extract_disclosures(
-    context: AssetExecutionContext, build_db_lock: BuildDatabaseLockResource
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    build_db_lock: BuildDatabaseLockResource,
 ) -> MaterializeResult:
     """Extract the run's disclosure files and upsert them into the raw tables.
 
@@ -144,9 +151,9 @@ def extract_disclosures(
     it stays small: counts and the failures, not a table of every document.
     """
     del build_db_lock  # held for the whole run; required so that the run takes it
-    source_dir = settings.disclosures_dir()
+    source_dir = warehouse.disclosures()
     names = context.partition_keys
-    per_document = len(names) <= settings.per_document_events_limit()
+    per_document = len(names) <= warehouse.events_limit()
     loaded_at = dt.datetime.now(dt.UTC)
     # The folder as this run finds it; a broken link is present: it becomes a failed
     # document, with the reason.
@@ -178,7 +185,7 @@ def extract_disclosures(
         batch.clear()
 
     # The connection closes before dbt starts: DuckDB allows one writer per file.
-    build_db = settings.build_db_path()
+    build_db = warehouse.build_db()
     with raw_store.open_store(build_db) as con:
         raw_store.claim_folder(con, build_db, source_dir, loaded_at)
         before = _raw_row_counts(con)
@@ -188,7 +195,7 @@ def extract_disclosures(
                 f"{name}: no longer in {source_dir}; withdrawn: its facts leave the warehouse, "
                 "marts.dim_documents keeps it as withdrawn."
             )
-        for result in extract_many(present, settings.extraction_workers(), PARSER_VERSION):
+        for result in extract_many(present, warehouse.workers(), PARSER_VERSION):
             batch.append(result)
             if len(batch) == raw_store.UPSERT_BATCH:
                 write(con)
@@ -287,20 +294,22 @@ class DisclosureDbtTranslator(DagsterDbtTranslator):
 def dbt_models(
     context: AssetExecutionContext,
     dbt: DbtCli,
+    warehouse: WarehouseResource,
     build_db_lock: BuildDatabaseLockResource,
 ) -> Iterator[Any]:
     """Build and test every dbt model in the build database; dbt tests become asset checks.
 
-    ``fct_financial_facts`` is incremental by document, so a run for one changed release
-    inserts that release's facts and leaves the others alone. Row counts are read once dbt
+    ``int_facts_loaded`` is incremental by document, so a run for one changed release
+    inserts that release's facts and leaves the others' alone; ``fct_financial_facts`` is
+    rebuilt from it. Row counts are read once dbt
     has exited (it holds the database's write lock until then) and added to each model's
     materialization, with the change since the last one.
     """
     del build_db_lock
     # dbt runs as a subprocess and finds the build database through DBT_DUCKDB_PATH.
-    settings.export_environment()
+    settings.export_environment(build_db=warehouse.build_db())
     preload_great_expectations()  # for the validation step, while this one waits for dbt
-    target = dbt_run_target(context.run.run_id)
+    target = dbt_run_target(warehouse.dbt_runs_dir(), context.run.run_id)
     # dbt's unit tests test the models' SQL, not the data: they run in the test suite
     # (tests/integration/test_dbt_unit_tests.py), not in every pipeline run
     invocation = dbt.cli(
@@ -320,7 +329,7 @@ def dbt_models(
         if isinstance(event, Output):
             key = context.asset_key_for_output(event.output_name)
             relations[key] = ".".join(key.path)
-    with connect_with_retry(settings.build_db_path(), read_only=True) as con:
+    with connect_with_retry(warehouse.build_db(), read_only=True) as con:
         counts = _row_counts(con, relations)
     for event in events:
         if isinstance(event, Output):
@@ -343,31 +352,28 @@ def dbt_models(
     kinds={"duckdb"},
 )
 def published_warehouse(
-    context: AssetExecutionContext, build_db_lock: BuildDatabaseLockResource
+    context: AssetExecutionContext,
+    warehouse: WarehouseResource,
+    build_db_lock: BuildDatabaseLockResource,
 ) -> MaterializeResult:
     """Copy the validated build database over the published warehouse, atomically.
 
     Refuses any build whose content is not the one that last passed validation.
     """
     del build_db_lock
-    build_db = settings.build_db_path()
-    report_dir = settings.validation_dir()
+    build_db = warehouse.build_db()
+    report_dir = warehouse.validation_dir()
     sha256 = assert_validated(build_db, report_dir)
-    target = publish(build_db, settings.warehouse_path())
+    target = publish(build_db, warehouse.warehouse())
     context.log.info(f"published {target}")
 
     with connect_with_retry(target, read_only=True) as con:
-        documents = con.execute(
-            "select d.file_name, d.document_id, d.status, d.status_reason, count(f.fact_id) "
-            "from marts.dim_documents as d "
-            "left join marts.fct_financial_facts as f on d.document_id = f.document_id "
-            "where d.is_latest_version group by all order by d.file_name"
-        ).fetchall()
+        documents = con.execute(sql.load("published_documents")).fetchall()
     statuses = Counter(status for _, _, status, _, _ in documents)
     # Per document of this run, on its partition: the validation outcome and whether it was
     # published (a large run has them in the table below instead: see extract_disclosures).
     partitions = set(_run_partition_keys(context))
-    if len(partitions) > settings.per_document_events_limit():
+    if len(partitions) > warehouse.events_limit():
         partitions = set()
     for file_name, document_id, status, reason, fact_count in documents:
         if file_name in partitions:
@@ -409,12 +415,12 @@ def published_warehouse(
 def _run_partition_keys(context: AssetExecutionContext) -> list[str]:
     """The document partitions the run covers (one, a range, or none), read from its tags."""
     tags = context.run.tags
-    if "dagster/partition" in tags:
-        return [tags["dagster/partition"]]
+    if PARTITION_TAG in tags:
+        return [tags[PARTITION_TAG]]
     start, end = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
     if start is None or end is None:
         return []
-    keys = context.instance.get_dynamic_partitions(DOCUMENT_PARTITIONS.name or "")
+    keys = context.instance.get_dynamic_partitions(PARTITIONS_NAME)
     if start not in keys or end not in keys:
         return []
     return keys[keys.index(start) : keys.index(end) + 1]
@@ -424,7 +430,7 @@ def _run_partition_keys(context: AssetExecutionContext) -> list[str]:
 # more than doubled the run time of a small graph (see the stack notes), and the build
 # database lock is a resource held across the steps of one process.
 all_assets_job = define_asset_job(
-    "all_assets_job",
+    JOB_NAME,
     selection=AssetSelection.all(),
     executor_def=in_process_executor,
     tags={WRITER_TAG: "build_database"},
@@ -442,11 +448,21 @@ def _definitions() -> Definitions:
         jobs=[all_assets_job],
         sensors=[new_disclosures_sensor],
         schedules=[daily_reconciliation],
-        resources={
-            "dbt": DbtCli(project_dir=DBT_PROJECT, dbt_executable=settings.dbt_executable()),
-            "build_db_lock": BuildDatabaseLockResource(),
-        },
+        resources=resources(),
     )
+
+
+def resources(warehouse: WarehouseResource | None = None) -> dict[str, Any]:
+    """The resources of the definitions: the dbt project, the warehouse's paths (resolved
+    from the environment when the run starts, unless ``warehouse`` gives them) and the lock
+    on its build database. A test passes these to ``execute_in_process`` or ``materialize``
+    to run on a workspace of its own."""
+    warehouse = warehouse or WarehouseResource()
+    return {
+        DBT_RESOURCE: DbtCli(project_dir=DBT_PROJECT, dbt_executable=settings.dbt_executable()),
+        WAREHOUSE_RESOURCE: warehouse,
+        LOCK_RESOURCE: BuildDatabaseLockResource(warehouse=warehouse),
+    }
 
 
 defs = _definitions()

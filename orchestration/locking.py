@@ -28,8 +28,7 @@ import duckdb
 from dagster import ConfigurableResource, InitResourceContext
 from pydantic import PrivateAttr
 
-# Run tag that the instance's run queue limits to one run at a time.
-WRITER_TAG = "disclosure_warehouse/writes"
+from orchestration.resources import WarehouseResource
 
 LOCK_ERROR_MARKERS = ("could not set lock", "conflicting lock")
 
@@ -132,21 +131,21 @@ class BuildDatabaseLockResource(ConfigurableResource):
 
     Every asset that touches the build database requires this resource. The jobs run their
     steps in one process, where Dagster sets a resource up once per run and tears it down
-    when the run ends, so the lock spans the run, not a step.
+    when the run ends, so the lock spans the run, not a step. The build database is the one
+    of ``warehouse``.
     """
 
+    warehouse: WarehouseResource
     timeout_seconds: float = 1800.0
     _stack: list = PrivateAttr(default_factory=list)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         """Wait for, then take, the lock on the build database."""
-        from orchestration import settings
-
         log = context.log
         run = context.run
         owner = f"Dagster run {run.run_id}" if run is not None else f"pid {os.getpid()}"
         manager = build_database_lock(
-            settings.build_db_path(),
+            self.warehouse.build_db(),
             owner=owner,
             timeout_seconds=self.timeout_seconds,
             on_wait=log.info if log is not None else None,

@@ -14,11 +14,9 @@ from pathlib import Path
 
 from dagster import DagsterInstance, DynamicPartitionsDefinition
 
-DOCUMENT_PARTITIONS = DynamicPartitionsDefinition(name="disclosure_documents")
+from orchestration.names import PARTITIONS_NAME, RANGE_END_TAG, RANGE_START_TAG
 
-# A run over several partitions carries their range in these tags (one run, one dbt build).
-RANGE_START_TAG = "dagster/asset_partition_range_start"
-RANGE_END_TAG = "dagster/asset_partition_range_end"
+DOCUMENT_PARTITIONS = DynamicPartitionsDefinition(name=PARTITIONS_NAME)
 
 
 def disclosure_files(directory: Path) -> list[Path]:
@@ -45,7 +43,8 @@ class PartitionSync:
     removed: list[str]
 
     def range_tags(self) -> dict[str, str]:
-        """Run tags that select every partition in one run (empty when there are none)."""
+        """Run tags that select every partition in one run (empty when there are none): one
+        run, one dbt build."""
         if not self.keys:
             return {}
         return {RANGE_START_TAG: self.keys[0], RANGE_END_TAG: self.keys[-1]}
@@ -60,8 +59,7 @@ def sync_partitions(instance: DagsterInstance, files: Sequence[Path]) -> Partiti
     The returned keys are in the partitions' own order, so that ``keys[0]..keys[-1]`` is a
     range over all of them.
     """
-    name = DOCUMENT_PARTITIONS.name
-    assert name is not None
+    name = PARTITIONS_NAME
     wanted = [path.name for path in files]
     existing = instance.get_dynamic_partitions(name)
     removed = [key for key in existing if key not in set(wanted)]

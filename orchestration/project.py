@@ -126,8 +126,9 @@ def _adopt_background_parse(runs: Path) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def dbt_run_target(run_id: str) -> Path:
-    """A new dbt target folder for one run, holding the parse state the last run left.
+def dbt_run_target(runs: Path, run_id: str) -> Path:
+    """A new dbt target folder for one run in ``runs`` (the build database's dbt run folders,
+    ``settings.dbt_runs_dir``), holding the parse state the last run left.
 
     dbt parses the project again unless it finds its saved state (``partial_parse.msgpack``)
     from a parse with the same profile, and the profile includes the build database's path.
@@ -137,7 +138,6 @@ def dbt_run_target(run_id: str) -> Path:
     (:func:`start_background_parse`). The state is named after the project folder, because
     it holds absolute paths (dagster-dbt's preparer makes seeds re-parse for the same reason).
     """
-    runs = settings.dbt_runs_dir()
     target = runs / f"{time.strftime('%Y%m%dT%H%M%S')}-{run_id[:8]}"
     target.mkdir(parents=True, exist_ok=True)
     _adopt_background_parse(runs)

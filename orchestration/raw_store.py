@@ -32,10 +32,16 @@ import pandas
 
 from extraction.models import Document, ExtractionResult
 from extraction.schema import RAW_TABLES, rows_for
-from orchestration import settings
+from orchestration import settings, sql
 from orchestration.publish import create_database
 
 RAW_SCHEMA = "raw"
+
+
+def _raw_sql(name: str, **fields: str) -> str:
+    """Query ``name`` of :mod:`orchestration.sql` on the raw schema (and ``fields``)."""
+    return sql.load(name).format(schema=RAW_SCHEMA, **fields)
+
 
 DOCUMENT_VERSIONS_COLUMNS: list[tuple[str, str]] = [
     ("file_name", "VARCHAR"),
@@ -136,12 +142,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         column_sql = ", ".join(f"{name} {type_}" for name, type_ in columns)
         con.execute(f"create table if not exists {RAW_SCHEMA}.{table} ({column_sql})")
         existing = [
-            row[0]
-            for row in con.execute(
-                "select column_name from information_schema.columns"
-                " where table_schema = ? and table_name = ? order by ordinal_position",
-                [RAW_SCHEMA, table],
-            ).fetchall()
+            row[0] for row in con.execute(sql.load("raw_columns"), [RAW_SCHEMA, table]).fetchall()
         ]
         expected = [name for name, _ in columns]
         if existing == expected[: len(existing)]:
@@ -190,28 +191,16 @@ def upsert_results(
     try:
         known = [
             document_id
-            for (document_id,) in con.execute(
-                f"select document_id from {RAW_SCHEMA}.documents"
-                " where document_id in (select unnest($1::varchar[]))",
-                [ids],
-            ).fetchall()
+            for (document_id,) in con.execute(_raw_sql("raw_known_documents"), [ids]).fetchall()
         ]
         for table, columns in RAW_TABLES.items():
             if known:
-                con.execute(
-                    f"delete from {RAW_SCHEMA}.{table}"
-                    " where document_id in (select unnest($1::varchar[]))",
-                    [known],
-                )
+                con.execute(_raw_sql("raw_delete_documents", table=table), [known])
             _insert_columns(con, table, columns, [load.columns[table] for load in loads])
         files = [(r.document.file_name, r.document.document_id) for r in results]
         versions = _record_versions(con, files, loaded_at)
         # a file loaded is in the folder: back, if it had left
-        con.execute(
-            f"delete from {RAW_SCHEMA}.file_withdrawals"
-            " where file_name in (select unnest($1::varchar[]))",
-            [[name for name, _ in files]],
-        )
+        con.execute(_raw_sql("raw_unwithdraw_files"), [[name for name, _ in files]])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
@@ -288,9 +277,7 @@ def _record_versions(
     known: dict[tuple[str, str], int] = {}
     latest: dict[str, int] = dict.fromkeys(names, 0)
     for name, document_id, version in con.execute(
-        f"select file_name, document_id, version from {RAW_SCHEMA}.document_versions"
-        " where file_name in (select unnest($1::varchar[]))",
-        [names],
+        _raw_sql("raw_known_versions"), [names]
     ).fetchall():
         known[(name, document_id)] = version
         latest[name] = max(latest[name], version)
@@ -304,8 +291,7 @@ def _record_versions(
         versions.append(known[(name, document_id)])
     if new:
         con.execute(
-            f"insert into {RAW_SCHEMA}.document_versions"
-            " select unnest($1::varchar[]), unnest($2::varchar[]), unnest($3::integer[]), $4",
+            _raw_sql("raw_insert_versions"),
             [
                 [n for n, _, _ in new],
                 [d for _, d, _ in new],
@@ -332,13 +318,7 @@ def record_withdrawals(
     """
     withdrawn = [
         name
-        for (name,) in con.execute(
-            f"select distinct file_name from {RAW_SCHEMA}.document_versions"
-            " where file_name not in (select unnest($1::varchar[]))"
-            f" and file_name not in (select file_name from {RAW_SCHEMA}.file_withdrawals)"
-            " order by file_name",
-            [sorted(present)],
-        ).fetchall()
+        for (name,) in con.execute(_raw_sql("raw_new_withdrawals"), [sorted(present)]).fetchall()
     ]
     if withdrawn:
         con.execute(

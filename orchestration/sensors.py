@@ -34,11 +34,17 @@ from dagster import (
     sensor,
 )
 
-from orchestration import settings
+from orchestration import sql
+from orchestration.names import (
+    CONTENT_TAG,
+    JOB_NAME,
+    PARTITIONS_NAME,
+    SCHEDULE_NAME,
+    SENSOR_NAME,
+)
 from orchestration.partitions import DOCUMENT_PARTITIONS, disclosure_files, sync_partitions
+from orchestration.resources import WarehouseResource
 
-JOB_NAME = "all_assets_job"
-CONTENT_TAG = "disclosure_warehouse/sha256"
 # After the exchange's disclosures of the day: most releases come out at 15:00 JST or later.
 RECONCILIATION_CRON = "0 20 * * *"
 RECONCILIATION_TIMEZONE = "Asia/Tokyo"
@@ -83,10 +89,7 @@ def _published_contents(warehouse: Path) -> set[tuple[str, str]]:
         return set()
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
-            rows = con.execute(
-                "select file_name, sha256 from marts.dim_documents"
-                " where is_latest_version and status != 'withdrawn'"
-            ).fetchall()
+            rows = con.execute(sql.load("published_contents")).fetchall()
     except duckdb.Error:
         return set()
     return {(name, sha) for name, sha in rows}
@@ -141,28 +144,30 @@ def scan_folder(
 
 
 @sensor(
+    name=SENSOR_NAME,
     job_name=JOB_NAME,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
     description="Launches the job for each new or changed file in DISCLOSURES_DIR.",
 )
-def new_disclosures_sensor(context: SensorEvaluationContext) -> SensorResult | SkipReason:
+def new_disclosures_sensor(
+    context: SensorEvaluationContext, warehouse: WarehouseResource
+) -> SensorResult | SkipReason:
     """Add a partition for each new file and request one run per new or changed content."""
-    directory = settings.disclosures_dir()
+    directory = warehouse.disclosures()
     if not directory.is_dir():
         return SkipReason(
             f"{directory}: disclosures folder not found; create it or point DISCLOSURES_DIR at "
             "the folder that holds the releases."
         )
     cursor = FolderCursor.load(context.cursor)
-    scan = scan_folder(directory, cursor, _published_contents(settings.warehouse_path()))
+    scan = scan_folder(directory, cursor, _published_contents(warehouse.warehouse()))
     for name, error in sorted(scan.newly_unreadable.items()):
         context.log.warning(
             f"{directory / name}: cannot be read ({error}); not launching a run for it. Fix "
             "the file (permissions, a broken link); it is tried again when it changes."
         )
-    partitions_name = DOCUMENT_PARTITIONS.name or ""
-    existing = set(context.instance.get_dynamic_partitions(partitions_name))
+    existing = set(context.instance.get_dynamic_partitions(PARTITIONS_NAME))
     new_keys = sorted(name for name in scan.changed if name not in existing)
     run_requests = [
         RunRequest(
@@ -191,6 +196,7 @@ def new_disclosures_sensor(context: SensorEvaluationContext) -> SensorResult | S
 
 
 @schedule(
+    name=SCHEDULE_NAME,
     job_name=JOB_NAME,
     cron_schedule=RECONCILIATION_CRON,
     execution_timezone=RECONCILIATION_TIMEZONE,
@@ -198,9 +204,9 @@ def new_disclosures_sensor(context: SensorEvaluationContext) -> SensorResult | S
     description="Every day at 20:00 Tokyo time: extract, build, validate and publish every "
     "file in DISCLOSURES_DIR in one run.",
 )
-def daily_reconciliation(context: ScheduleEvaluationContext) -> Any:
+def daily_reconciliation(context: ScheduleEvaluationContext, warehouse: WarehouseResource) -> Any:
     """One run over every file: partitions are synced to the folder first."""
-    directory = settings.disclosures_dir()
+    directory = warehouse.disclosures()
     if not directory.is_dir():
         return SkipReason(f"{directory}: disclosures folder not found")
     sync = sync_partitions(context.instance, disclosure_files(directory))

@@ -1,7 +1,9 @@
 """The one place that resolves paths and environment variables.
 
 Everything is read at call time, not import time, so a test (or a second run in the same
-process) can point the pipeline elsewhere by setting environment variables. ``profiles.yml``
+process) can point the pipeline elsewhere by setting environment variables. The Dagster
+assets, checks and sensor get these settings through ``orchestration.resources``
+(``WarehouseResource``), which resolves them here when a run starts. ``profiles.yml``
 reads the build database through ``DBT_DUCKDB_PATH``, which :func:`export_environment` sets
 from :func:`build_db_path` so dbt and Python always agree.
 
@@ -37,6 +39,8 @@ import os
 import re
 import sys
 from pathlib import Path
+
+from orchestration.names import WRITER_TAG
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -84,7 +88,7 @@ event_log_storage:
 concurrency:
   runs:
     tag_concurrency_limits:
-      - key: "disclosure_warehouse/writes"
+      - key: {json.dumps(WRITER_TAG)}
         limit: 1
 """
 
@@ -122,31 +126,37 @@ def state_name(warehouse: Path, name: str) -> str:
     return name if stem == Path(DEFAULT_WAREHOUSE).stem else f"{stem}_{name}"
 
 
-def _warehouse_state(folder: Path, name: str) -> Path:
-    """``folder /`` :func:`state_name` of the configured warehouse."""
-    return folder / state_name(warehouse_path(), name)
+def _warehouse_state(folder: Path, name: str, warehouse: Path | None = None) -> Path:
+    """``folder /`` :func:`state_name` of ``warehouse`` (default: the configured one)."""
+    return folder / state_name(warehouse or warehouse_path(), name)
 
 
-def validation_dir() -> Path:
+def validation_dir(warehouse: Path | None = None) -> Path:
     """Where each run's validation report goes: ``validation/`` beside the warehouse
-    (``<name>_validation/`` beside a warehouse ``<name>.duckdb`` of another name)."""
-    return _warehouse_state(warehouse_path().parent, "validation")
+    (``<name>_validation/`` beside a warehouse ``<name>.duckdb`` of another name).
+    ``warehouse`` defaults to :func:`warehouse_path`."""
+    warehouse = warehouse or warehouse_path()
+    return _warehouse_state(warehouse.parent, "validation", warehouse)
 
 
-def build_db_path() -> Path:
+def build_db_path(warehouse: Path | None = None) -> Path:
     """The DuckDB file the raw loader writes and dbt builds into (``BUILD_DB_PATH``); by
     default ``build/<name>_build.duckdb`` beside the warehouse ``<name>.duckdb``, so that each
-    warehouse is built from its own folder's raw layer."""
-    warehouse = warehouse_path()
+    warehouse is built from its own folder's raw layer. ``warehouse`` defaults to
+    :func:`warehouse_path`."""
+    warehouse = warehouse or warehouse_path()
     default = warehouse.parent / "build" / f"{warehouse.stem}_build.duckdb"
     return _path_from_env("BUILD_DB_PATH", str(default))
 
 
-def dbt_runs_dir() -> Path:
+def dbt_runs_dir(build_db: Path | None = None, warehouse: Path | None = None) -> Path:
     """Each run's dbt artifacts (``run_results.json``, logs): ``dbt_runs/`` beside the build
     database (``<name>_dbt_runs/`` for a warehouse of another name than the default), with
-    the parse state the next run starts from."""
-    return _warehouse_state(build_db_path().parent, "dbt_runs")
+    the parse state the next run starts from. ``warehouse`` defaults to
+    :func:`warehouse_path`, ``build_db`` to its :func:`build_db_path`."""
+    warehouse = warehouse or warehouse_path()
+    build_db = build_db or build_db_path(warehouse)
+    return _warehouse_state(build_db.parent, "dbt_runs", warehouse)
 
 
 def dbt_project_dir() -> Path:
@@ -248,11 +258,13 @@ def ensure_dagster_home() -> Path:
     return home
 
 
-def export_environment() -> None:
+def export_environment(build_db: Path | None = None) -> None:
     """Put the resolved settings into ``os.environ`` for Dagster, dbt and their subprocesses.
 
-    Call before creating a Dagster instance or invoking dbt. Idempotent.
+    ``build_db`` (default :func:`build_db_path`) is the database dbt builds into, as
+    ``DBT_DUCKDB_PATH``. Call before creating a Dagster instance or invoking dbt. Idempotent.
     """
+    build_db = build_db or build_db_path()
     os.environ.update(TELEMETRY_ENVIRONMENT)
     for name, value in DAGSTER_ENVIRONMENT.items():
         os.environ.setdefault(name, value)  # a value the user set wins
@@ -263,6 +275,6 @@ def export_environment() -> None:
     if scripts not in path.split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([scripts, path]) if path else scripts
     os.environ["DAGSTER_HOME"] = str(ensure_dagster_home())
-    os.environ["DBT_DUCKDB_PATH"] = str(build_db_path())
-    build_db_path().parent.mkdir(parents=True, exist_ok=True)
+    os.environ["DBT_DUCKDB_PATH"] = str(build_db)
+    build_db.parent.mkdir(parents=True, exist_ok=True)
     warehouse_storage_version()  # a malformed value fails now, not after the build

@@ -36,8 +36,8 @@ from dagster import (
 )
 
 from expectations.suites import Suite, all_suites
-from orchestration import settings
 from orchestration.locking import BuildDatabaseLockResource, connect_with_retry
+from orchestration.resources import WarehouseResource
 
 if TYPE_CHECKING:
     from expectations.report import CheckResult, ValidationReport
@@ -199,7 +199,9 @@ def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) 
     "and writes the report to data/warehouse/validation/.",
 )
 def great_expectations_suites(
-    context: AssetCheckExecutionContext, build_db_lock: BuildDatabaseLockResource
+    context: AssetCheckExecutionContext,
+    warehouse: WarehouseResource,
+    build_db_lock: BuildDatabaseLockResource,
 ) -> Iterator[AssetCheckResult]:
     """Validate the build database; one result per suite, on the asset it checks."""
     # Imported here: Great Expectations takes seconds to import, and only this step needs it.
@@ -207,11 +209,11 @@ def great_expectations_suites(
     from expectations.run import validate_warehouse
 
     del build_db_lock  # held for the run; required so that the run takes it
-    build_db = settings.build_db_path()
+    build_db = warehouse.build_db()
     sha256 = settle(build_db)
     # Fresh suites each run: a GX expectation object belongs to the one suite it joined.
     report = validate_warehouse(build_db)
-    report_dir = settings.validation_dir()
+    report_dir = warehouse.validation_dir()
     html_path, _ = write_report(report, report_dir)
     write_stamp(report_dir, sha256, report, context.run.run_id)
     # In words: which checks failed, for which document, period and items, by how much.

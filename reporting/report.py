@@ -453,9 +453,14 @@ class CompanyReport:
             if not candidates:
                 continue
             # the document's own reporting period, else the latest period it prints
-            reported = f"D{latest.period_start}_{latest.period_end}"
             fact = next(
-                (f for f in candidates if f.period_id == reported),
+                (
+                    f
+                    for f in candidates
+                    if self.period(f.period_id).period_type == "duration"
+                    and (self.period(f.period_id).start, self.period(f.period_id).end)
+                    == (latest.period_start, latest.period_end)
+                ),
                 max(candidates, key=lambda f: self.period(f.period_id).sort_key),
             )
             period = period or self.period(fact.period_id)

@@ -17,6 +17,8 @@ from typing import Any, TypeVar
 
 import duckdb
 
+from reporting import sql
+
 T = TypeVar("T")
 
 # The marts the report reads; a file without them was not built by this project's pipeline.
@@ -201,9 +203,15 @@ class WarehouseData:
         self.facts_by_id = {fact.fact_id: fact for fact in self.facts}
 
     def period(self, company_id: str, period_id: str) -> Period:
-        """The company's reading of a period; built from the id if dim_periods lacks it."""
+        """The company's reading of a period (marts.dim_periods holds every period a fact or
+        KPI of the company has: a relationships test of the marts says so)."""
         found = self.periods.get((company_id, period_id))
-        return found if found is not None else period_from_id(period_id)
+        if found is None:
+            raise KeyError(
+                f"period {period_id!r} of company {company_id!r} is not in marts.dim_periods; "
+                "the warehouse was not built by this version of the project: run `make run`."
+            )
+        return found
 
     def segment(self, segment_id: str) -> Segment:
         """The segment, or a stand-in labelled with its id if dim_segments lacks it."""
@@ -218,18 +226,10 @@ class WarehouseData:
         return item.label if item else line_item_id
 
 
-def period_from_id(period_id: str) -> Period:
-    """Parse 'D<start>_<end>' or 'I<date>' (the fct_financial_facts format)."""
-    if period_id.startswith("D"):
-        start_text, end_text = period_id[1:].split("_")
-        start, end = date.fromisoformat(start_text), date.fromisoformat(end_text)
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        return Period(period_id, "duration", start, end, months, None, None)
-    return Period(period_id, "instant", None, date.fromisoformat(period_id[1:]), None, None, None)
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> Iterable[dict[str, Any]]:
-    cursor = con.execute(sql)
+def _rows(
+    con: duckdb.DuckDBPyConnection, query: str, parameters: list[Any] | None = None
+) -> Iterable[dict[str, Any]]:
+    cursor = con.execute(query, parameters)
     names = [column[0] for column in cursor.description]
     for row in cursor.fetchall():
         yield dict(zip(names, row, strict=True))
@@ -265,89 +265,28 @@ def load_warehouse(path: Path) -> WarehouseData:
         con.close()
 
 
-def _load(con: duckdb.DuckDBPyConnection, cls: type[T], sql: str) -> list[T]:
-    """Rows of ``sql`` as ``cls`` objects: the query names its columns as the fields."""
-    return [cls(**row) for row in _rows(con, sql)]
+# For a dimension row without a presentation order: last.
+UNORDERED = 10**6
+
+
+def _load(
+    con: duckdb.DuckDBPyConnection, cls: type[T], name: str, parameters: list[Any] | None = None
+) -> list[T]:
+    """Rows of the query ``reporting/sql/<name>.sql`` (bound to ``parameters``) as ``cls``
+    objects: the query names its columns as the fields."""
+    return [cls(**row) for row in _rows(con, sql.load(name), parameters)]
 
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path) -> WarehouseData:
-    unordered = 10**6  # for a dimension row without a presentation order
-    companies = _load(
-        con,
-        Company,
-        """
-        select company_id, coalesce(company_name, company_id) as name, exchange, stock_code,
-            fiscal_year_end_month, fiscal_year_end_day
-        from marts.dim_companies order by company_name, company_id
-        """,
-    )
-    documents = _load(
-        con,
-        Document,
-        """
-        select document_id, company_id, file_name, version_number,
-            coalesce(is_latest_version, false) as is_latest_version, title, published_on,
-            period_start, period_end, fiscal_year, fiscal_period, status, status_reason,
-            figure_count, unparsed_token_count
-        from marts.dim_documents order by published_on, file_name, version_number
-        """,
-    )
-    periods = _load(
-        con,
-        Period,
-        """
-        select period_id, period_type, period_start as start, period_end as "end",
-            length_months, fiscal_year, fiscal_period, company_id
-        from marts.dim_periods
-        """,
-    )
-    segments = _load(
-        con,
-        Segment,
-        f"""
-        select segment_id, parent_segment_id, coalesce(label, segment_id) as label,
-            segment_type, coalesce(presentation_order, {unordered}) as presentation_order
-        from marts.dim_segments
-        """,
-    )
-    line_items = _load(
-        con,
-        LineItem,
-        f"""
-        select line_item_id, coalesce(label, line_item_id) as label, statement, unit_kind,
-            coalesce(presentation_order, {unordered}) as presentation_order
-        from marts.dim_line_items
-        """,
-    )
-    kpis = _load(
-        con,
-        Kpi,
-        """
-        select kpi_id, coalesce(label, kpi_id) as label, numerator_line_item_id,
-            denominator_line_item_id, unit, definition
-        from marts.dim_kpis order by kpi_id
-        """,
-    )
-    facts = _load(
-        con,
-        Fact,
-        """
-        select fact_id, company_id, document_id, line_item_id, segment_id, period_id,
-            scenario, forecast_status, forecast_announced_on, measure, unit, value
-        from marts.fct_financial_facts
-        where is_latest and measure in ('value', 'ratio') and value is not null
-        order by company_id, line_item_id, segment_id, period_id, fact_id
-        """,
-    )
-    kpi_values = _load(
-        con,
-        KpiValue,
-        """
-        select kpi_id, company_id, line_item_id, segment_id, period_id, value, unit,
-            string_split(coalesce(input_fact_ids, ''), ',') as input_fact_ids
-        from marts.fct_kpis order by kpi_fact_id
-        """,
-    )
+    companies = _load(con, Company, "companies")
+    documents = _load(con, Document, "documents")
+    periods = _load(con, Period, "periods")
+    # $1 of both: the order of a row without a presentation order
+    segments = _load(con, Segment, "segments", [UNORDERED])
+    line_items = _load(con, LineItem, "line_items", [UNORDERED])
+    kpis = _load(con, Kpi, "kpis")
+    facts = _load(con, Fact, "facts")
+    kpi_values = _load(con, KpiValue, "kpi_values")
     return WarehouseData(
         path,
         companies,

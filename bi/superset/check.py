@@ -46,6 +46,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from orchestration.settings import TELEMETRY_ENVIRONMENT
+
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_NAME = "disclosure_warehouse"
 # Datasets name the schema alone: DuckDB calls the file's catalog after the file name
@@ -80,7 +82,8 @@ STOP_TIMEOUT = 15  # seconds between SIGTERM and SIGKILL
 HTTP_TIMEOUT = 120
 # Milliseconds of page time Chromium gives the dashboard's scripts and queries to draw.
 RENDER_WAIT_MS = 20_000
-TELEMETRY = {"DO_NOT_TRACK": "1", "SCARF_ANALYTICS": "false"}
+# The project's flags, and Superset's own, for the Superset processes this starts.
+TELEMETRY = {**TELEMETRY_ENVIRONMENT, "SCARF_ANALYTICS": "false"}
 
 
 class CheckFailed(RuntimeError):

@@ -40,9 +40,8 @@ def test_dbt_unit_tests_pass(shared_warehouse: Path, tmp_path: Path) -> None:
         ],
         env=dict(
             os.environ,
+            **settings.TELEMETRY_ENVIRONMENT,
             DBT_DUCKDB_PATH=str(database),
-            DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-            DO_NOT_TRACK="1",
         ),
         capture_output=True,
         text=True,

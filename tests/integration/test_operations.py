@@ -26,6 +26,13 @@ from dagster import (
 )
 
 from orchestration import settings
+from orchestration.names import (
+    EXTRACT_OP_NAME,
+    JOB_NAME,
+    SCHEDULE_NAME,
+    SENSOR_NAME,
+    WAREHOUSE_RESOURCE,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -71,7 +78,7 @@ def test_two_runs_launched_together_both_end_cleanly(
     # One of them found the build database taken and waited for it, instead of failing.
     assert sum("waiting for Dagster run" in r.stdout for r in two_runs_together) == 1
     with DagsterInstance.get() as instance:
-        runs = instance.get_runs(RunsFilter(job_name="all_assets_job"))
+        runs = instance.get_runs(RunsFilter(job_name=JOB_NAME))
     assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS] * 2
 
 
@@ -79,11 +86,16 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
     two_runs_together: list[subprocess.CompletedProcess[str]], workspace: Path
 ) -> None:
     from orchestration.definitions import DOCUMENTS_KEY, defs
+    from orchestration.resources import WarehouseResource
     from orchestration.sensors import new_disclosures_sensor
 
     shutil.copy(ADDED, workspace / "disclosures" / ADDED.name)
     with DagsterInstance.get() as instance:
-        tick = new_disclosures_sensor(build_sensor_context(instance=instance))
+        tick = new_disclosures_sensor(
+            build_sensor_context(
+                instance=instance, resources={WAREHOUSE_RESOURCE: WarehouseResource()}
+            )
+        )
         assert isinstance(tick, SensorResult)
         # The release already published is not launched again; the new one is.
         (request,) = tick.run_requests or []
@@ -93,14 +105,14 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
                 partitions.partitions_def_name, list(partitions.partition_keys)
             )
         # What the daemon does with the request: run the job for that partition.
-        result = defs.resolve_job_def("all_assets_job").execute_in_process(
+        result = defs.resolve_job_def(JOB_NAME).execute_in_process(
             instance=instance, partition_key=request.partition_key, tags=request.tags
         )
         assert result.success
 
         extracted = [
             m.partition
-            for m in result.asset_materializations_for_node("extract_disclosures")
+            for m in result.asset_materializations_for_node(EXTRACT_OP_NAME)
             if m.asset_key == DOCUMENTS_KEY
         ]
         assert extracted == [ADDED.name]
@@ -168,7 +180,7 @@ def test_definitions_show_checks_lineage_and_automation(
     # Descriptions come from the dbt docs.
     facts = graph.get(AssetKey(["marts", "fct_financial_facts"]))
     assert facts.description and "fact" in facts.description.lower()
-    sensor = defs.resolve_sensor_def("new_disclosures_sensor")
-    schedule = defs.resolve_schedule_def("daily_reconciliation")
+    sensor = defs.resolve_sensor_def(SENSOR_NAME)
+    schedule = defs.resolve_schedule_def(SCHEDULE_NAME)
     assert sensor.default_status == DefaultSensorStatus.RUNNING
     assert schedule.default_status == DefaultScheduleStatus.RUNNING

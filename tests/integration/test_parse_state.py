@@ -21,7 +21,7 @@ def build_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_background_parse_becomes_the_runs_parse_state(build_db: Path) -> None:
     project.start_background_parse()
-    target = project.dbt_run_target("0123456789abcdef")
+    target = project.dbt_run_target(settings.dbt_runs_dir(), "0123456789abcdef")
     # the run's target starts from the background parse, which is saved for the next runs
     assert (target / project.PARTIAL_PARSE).exists()
     assert (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
@@ -54,7 +54,7 @@ def test_a_parse_for_another_build_database_is_not_adopted(
     # that run stopped before dbt; the next run in this process builds another database
     monkeypatch.setenv("BUILD_DB_PATH", str(tmp_path / "other" / "other_build.duckdb"))
     settings.export_environment()
-    project.dbt_run_target("fedcba9876543210")
+    project.dbt_run_target(settings.dbt_runs_dir(), "fedcba9876543210")
     assert not (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
     assert project._background_parse is not None
     assert project._background_parse[2] == first_runs

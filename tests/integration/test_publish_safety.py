@@ -120,8 +120,7 @@ def test_a_schema_break_blocks_the_whole_publish(published: Path, change: str) -
 
 
 def test_publish_refuses_a_build_that_changed_after_validation(published: Path) -> None:
-    from orchestration.definitions import published_warehouse
-    from orchestration.locking import BuildDatabaseLockResource
+    from orchestration.definitions import published_warehouse, resources
     from orchestration.validation import UnvalidatedBuildError
 
     before = _digest(published)
@@ -131,7 +130,7 @@ def test_publish_refuses_a_build_that_changed_after_validation(published: Path) 
         result = materialize(
             [published_warehouse],
             instance=DagsterInstance.ephemeral(),
-            resources={"build_db_lock": BuildDatabaseLockResource()},
+            resources=resources(),
             raise_on_error=False,
         )
         assert not result.success

@@ -26,7 +26,13 @@ import pytest
 from dagster import DagsterInstance
 
 from orchestration import settings
-from orchestration.partitions import DOCUMENT_PARTITIONS
+from orchestration.names import (
+    JOB_NAME,
+    PARTITION_TAG,
+    PARTITIONS_NAME,
+    SCHEDULE_NAME,
+    SENSOR_NAME,
+)
 from orchestration.project import prepare_dbt_project
 
 pytestmark = pytest.mark.integration
@@ -143,15 +149,15 @@ def test_graphql_shows_the_assets_checks_schedule_and_sensor(webserver: str) -> 
     )
     (repository,) = data["repositoriesOrError"]["nodes"]
     assert repository["location"]["name"] == LOCATION
-    assert "all_assets_job" in {job["name"] for job in repository["jobs"]}
+    assert JOB_NAME in {job["name"] for job in repository["jobs"]}
     (schedule,) = repository["schedules"]
     assert (schedule["name"], schedule["executionTimezone"]) == (
-        "daily_reconciliation",
+        SCHEDULE_NAME,
         "Asia/Tokyo",
     )
     assert schedule["scheduleState"]["status"] == "RUNNING"
     (sensor,) = repository["sensors"]
-    assert sensor["name"] == "new_disclosures_sensor"
+    assert sensor["name"] == SENSOR_NAME
     assert sensor["sensorState"]["status"] == "RUNNING"
 
     nodes = graphql(
@@ -173,7 +179,7 @@ def test_graphql_shows_the_assets_checks_schedule_and_sensor(webserver: str) -> 
 
 def test_a_run_launched_through_graphql_succeeds(webserver: str, workspace: Path) -> None:
     with DagsterInstance.get() as instance:
-        instance.add_dynamic_partitions(DOCUMENT_PARTITIONS.name or "", [SMALL.name])
+        instance.add_dynamic_partitions(PARTITIONS_NAME, [SMALL.name])
     launched = graphql(
         webserver,
         """mutation($params: ExecutionParams!) { launchRun(executionParams: $params) {
@@ -184,10 +190,10 @@ def test_a_run_launched_through_graphql_succeeds(webserver: str, workspace: Path
                 "selector": {
                     "repositoryLocationName": LOCATION,
                     "repositoryName": "__repository__",
-                    "jobName": "all_assets_job",
+                    "jobName": JOB_NAME,
                 },
                 "runConfigData": {},
-                "executionMetadata": {"tags": [{"key": "dagster/partition", "value": SMALL.name}]},
+                "executionMetadata": {"tags": [{"key": PARTITION_TAG, "value": SMALL.name}]},
             }
         },
     )["launchRun"]

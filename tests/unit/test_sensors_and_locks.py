@@ -30,13 +30,14 @@ from orchestration.locking import (
     connect_with_retry,
     is_lock_error,
 )
-from orchestration.partitions import (
-    DOCUMENT_PARTITIONS,
+from orchestration.names import (
+    PARTITIONS_NAME,
     RANGE_END_TAG,
     RANGE_START_TAG,
-    disclosure_files,
-    sync_partitions,
+    WAREHOUSE_RESOURCE,
 )
+from orchestration.partitions import disclosure_files, sync_partitions
+from orchestration.resources import WarehouseResource
 from orchestration.sensors import (
     RECONCILIATION_CRON,
     RECONCILIATION_TIMEZONE,
@@ -44,7 +45,9 @@ from orchestration.sensors import (
     new_disclosures_sensor,
 )
 
-PARTITIONS = DOCUMENT_PARTITIONS.name or ""
+PARTITIONS = PARTITIONS_NAME
+# The sensor and the schedule read the folder from the environment the fixtures set.
+RESOURCES = {WAREHOUSE_RESOURCE: WarehouseResource()}
 
 
 @pytest.fixture
@@ -79,7 +82,7 @@ def _tick(
 ) -> SensorResult:
     """Evaluate the sensor once, applying its partition requests as the daemon would; what
     it logs (the tick's log in the UI) goes to ``log``."""
-    context = build_sensor_context(instance=instance, cursor=cursor)
+    context = build_sensor_context(instance=instance, cursor=cursor, resources=RESOURCES)
     if log is not None:
         context.log.addHandler(_Collect(log))
     result = new_disclosures_sensor(context)
@@ -160,7 +163,7 @@ def test_a_missing_folder_is_a_skip_with_the_path(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, instance: DagsterInstance
 ) -> None:
     monkeypatch.setenv("DISCLOSURES_DIR", str(tmp_path / "nowhere"))
-    result = new_disclosures_sensor(build_sensor_context(instance=instance))
+    result = new_disclosures_sensor(build_sensor_context(instance=instance, resources=RESOURCES))
     assert isinstance(result, SkipReason)
     assert str(tmp_path / "nowhere") in (result.skip_message or "")
 
@@ -186,7 +189,7 @@ def test_the_daily_reconciliation_covers_every_file_in_tokyo_evening(
     assert daily_reconciliation.execution_timezone == "Asia/Tokyo"
     for name in ("x.txt", "y.txt", "z.txt"):
         (folder / name).write_text(name, encoding="utf-8")
-    request = daily_reconciliation(build_schedule_context(instance=instance))
+    request = daily_reconciliation(build_schedule_context(instance=instance, resources=RESOURCES))
     assert isinstance(request, RunRequest)
     assert request.tags[RANGE_START_TAG] == "x.txt"
     assert request.tags[RANGE_END_TAG] == "z.txt"
