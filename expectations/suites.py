@@ -1,11 +1,11 @@
 """The expectations, as Python code: one suite per mart and one per domain rule.
 
 A suite here is a :class:`Suite`: the name of a frame to validate (the columns of a mart it
-checks, or a frame computed with SQL from the warehouse), the SQL that produces it, and a
-list of :class:`Check`: a Great Expectations expectation written as data (its class name and
-arguments). Every check carries a stable ``check_id`` (what the report and the asset checks
-key on), ``guards`` (one sentence: what it protects) and ``blocking`` (whether a failure
-must stop publishing).
+checks, or the rows of a dbt model of ``models/audit/`` that evaluates a domain rule on the
+marts), the one-line query that reads it, and a list of :class:`Check`: a Great
+Expectations expectation written as data (its class name and arguments). Every check
+carries a stable ``check_id`` (what the report and the asset checks key on), ``guards``
+(one sentence: what it protects) and ``blocking`` (whether a failure must stop publishing).
 
 Great Expectations itself is imported only when a check becomes an expectation
 (:meth:`Check.expectation`, in :mod:`expectations.run`): the Dagster definitions load the
@@ -113,10 +113,15 @@ def expect(
 # ---------------------------------------------------------------------------------------
 
 
+def _seed_rows(seed: str) -> list[Row]:
+    """The rows of a dbt seed (``seeds/<seed>.csv``), as written."""
+    with (PROJECT_DIR / "seeds" / f"{seed}.csv").open(encoding="utf-8", newline="") as rows:
+        return list(csv.DictReader(rows))
+
+
 def _seed_column(seed: str, column: str) -> list[str]:
     """One column of a dbt seed (``seeds/<seed>.csv``): the one list the models test against."""
-    with (PROJECT_DIR / "seeds" / f"{seed}.csv").open(encoding="utf-8", newline="") as rows:
-        return [row[column] for row in csv.DictReader(rows)]
+    return [row[column] for row in _seed_rows(seed)]
 
 
 @cache
@@ -235,11 +240,8 @@ def column_types_suite(model: str) -> Suite:
     )
     return Suite(
         name=f"{model}.column_types",
-        sql=f"""
-            select column_name, data_type, case column_name {cases} end as contract_type
-            from information_schema.columns
-            where table_schema = 'marts' and table_name = '{model}'
-        """,
+        sql=f"select column_name, data_type, case column_name {cases} end as contract_type "
+        f"from information_schema.columns where table_schema = 'marts' and table_name = '{model}'",
         expectations=[
             _schema(model),
             expect(
@@ -715,222 +717,11 @@ def mart_suites() -> list[Suite]:
 # ---------------------------------------------------------------------------------------
 # Domain rules: accounting identities, printed percentages, printings, the token ledger
 # ---------------------------------------------------------------------------------------
-
-# (identity name, what it guards, [(line item, weight)]): the weighted sum is zero when the
-# identity holds. Costs and taxes are stored positive (sign_rule), hence their -1.
-SAME_PERIOD_IDENTITIES: list[tuple[str, str, list[tuple[str, int]]]] = [
-    (
-        "assets_equal_liabilities_plus_equity",
-        "The statement of financial position balances: total assets = liabilities + equity.",
-        [("assets", 1), ("liabilities", -1), ("equity", -1)],
-    ),
-    (
-        "liabilities_and_equity_equal_assets",
-        "The 'total liabilities and equity' line equals total assets.",
-        [("liabilities_and_equity", 1), ("assets", -1)],
-    ),
-    (
-        "owners_plus_nci_equal_equity",
-        "Equity attributable to owners + non-controlling interests = total equity.",
-        [("equity_attributable_to_owners", 1), ("non_controlling_interests", 1), ("equity", -1)],
-    ),
-    (
-        "revenue_less_cost_of_sales_equals_gross_profit",
-        "Revenue - cost of sales = gross profit, per segment and period.",
-        [("revenue", 1), ("cost_of_sales", -1), ("gross_profit", -1)],
-    ),
-    (
-        "profit_before_tax_less_tax_equals_profit",
-        "Profit before tax - income tax expense = profit for the period.",
-        [("profit_before_tax", 1), ("income_tax_expense", -1), ("profit", -1)],
-    ),
-    (
-        "owners_plus_nci_equal_profit",
-        "Profit attributable to owners + to non-controlling interests = profit.",
-        [("profit_attributable_to_owners", 1), ("profit_attributable_to_nci", 1), ("profit", -1)],
-    ),
-    (
-        "cash_flows_sum_to_net_change",
-        "Operating + investing + financing cash flows + FX effect = net change in cash.",
-        [
-            ("cash_flows_from_operating_activities", 1),
-            ("cash_flows_from_investing_activities", 1),
-            ("cash_flows_from_financing_activities", 1),
-            ("effect_of_exchange_rate_changes", 1),
-            ("net_change_in_cash", -1),
-        ],
-    ),
-]
-CASH_ROLL_FORWARD = (
-    "opening_cash_plus_net_change_equals_closing_cash",
-    "Cash at the start of the period + the net change (+ cash from a change in the scope "
-    "of consolidation, where printed) = cash at its end (opening = the balance the day "
-    "before the period starts).",
-)
-SEGMENT_IDENTITIES = {
-    line_item: (
-        f"segments_plus_adjustments_equal_consolidated_{line_item}",
-        f"Reportable segments + adjustments = consolidated {line_item.replace('_', ' ')}.",
-    )
-    for line_item in ("revenue", "operating_profit")
-}
-
-
-def _identity_terms_sql() -> str:
-    rows = ",\n".join(
-        f"('{name}', '{line_item}', {weight})"
-        for name, _, terms in SAME_PERIOD_IDENTITIES
-        for line_item, weight in terms
-    )
-    return rows
-
-
-# Each identity instance (document, period, segment, scenario, forecast status) is evaluated
-# only where every term was reported, as the dbt singular tests do. The tolerance is the
-# rounding the printed precision allows: per term half a unit of the coarsest printing among
-# the terms, because a total printed in millions was added up from figures rounded to
-# millions even where a statement printed some of them to the thousand.
-IDENTITIES_SQL = f"""
-with
-facts as (
-    select * from marts.fct_financial_facts where measure = 'value'
-),
-identity_terms (identity_name, line_item_id, weight) as (
-    values {_identity_terms_sql()}
-),
-expected_terms as (
-    select identity_name, count(*) as term_count from identity_terms group by identity_name
-),
-same_period as (
-    select
-        t.identity_name, f.document_id, f.company_id, f.period_id, f.segment_id, f.scenario,
-        f.forecast_status, f.line_item_id as term, t.weight, f.value, f.decimals,
-        e.term_count as expected_count
-    from identity_terms as t
-    inner join facts as f on t.line_item_id = f.line_item_id
-    inner join expected_terms as e on t.identity_name = e.identity_name
-),
-net_change as (
-    select * from facts where line_item_id = 'net_change_in_cash' and period_type = 'duration'
-),
-cash_roll_forward as (
-    select
-        '{CASH_ROLL_FORWARD[0]}' as identity_name, n.document_id, n.company_id, n.period_id,
-        n.segment_id, n.scenario, n.forecast_status, 'net_change_in_cash' as term,
-        1 as weight, n.value, n.decimals, 3 as expected_count, false as is_optional
-    from net_change as n
-    union all
-    select
-        '{CASH_ROLL_FORWARD[0]}', n.document_id, n.company_id, n.period_id, n.segment_id,
-        n.scenario, n.forecast_status,
-        case when c.period_end = n.period_end
-            then 'cash_and_cash_equivalents (closing, ' || c.period_id || ')'
-            else 'cash_and_cash_equivalents (opening, ' || c.period_id || ')' end,
-        case when c.period_end = n.period_end then -1 else 1 end,
-        c.value, c.decimals, 3, false
-    from net_change as n
-    inner join facts as c
-        on c.line_item_id = 'cash_and_cash_equivalents'
-        and c.period_type = 'instant'
-        and c.document_id = n.document_id
-        and c.segment_id = n.segment_id
-        and c.scenario = n.scenario
-        and c.forecast_status is not distinct from n.forecast_status
-        and (
-            c.period_end = n.period_end
-            or c.period_end = cast(n.period_start - interval 1 day as date)
-        )
-    union all
-    -- cash gained or lost by a change in the scope of consolidation, where printed: an
-    -- optional term, as in macros/cash_roll_forward_violations.sql
-    select
-        '{CASH_ROLL_FORWARD[0]}', n.document_id, n.company_id, n.period_id, n.segment_id,
-        n.scenario, n.forecast_status, 'cash_change_from_consolidation_scope', 1, s.value,
-        s.decimals, 3, true
-    from net_change as n
-    inner join facts as s
-        on s.line_item_id = 'cash_change_from_consolidation_scope'
-        and s.document_id = n.document_id
-        and s.segment_id = n.segment_id
-        and s.scenario = n.scenario
-        and s.forecast_status is not distinct from n.forecast_status
-        and s.period_id = n.period_id
-),
-reportable_counts as (
-    select company_id, count(*) as segment_count
-    from marts.dim_segments where segment_type = 'reportable_segment'
-    group by company_id
-),
-segment_terms as (
-    select
-        'segments_plus_adjustments_equal_consolidated_' || f.line_item_id as identity_name,
-        f.document_id, f.company_id, f.period_id, 'consolidated' as segment_id, f.scenario,
-        f.forecast_status, f.line_item_id || ' / ' || f.segment_id as term,
-        case s.segment_type when 'consolidated' then 1 else -1 end as weight,
-        f.value, f.decimals, s.segment_type
-    from facts as f
-    inner join marts.dim_segments as s on f.segment_id = s.segment_id
-    where
-        f.line_item_id in ('revenue', 'operating_profit')
-        and s.segment_type in ('consolidated', 'reportable_segment', 'adjustment')
-),
--- A segment identity is complete where the consolidated amount and every reportable
--- segment of the company were printed (a revenue line that shares a segment's name is not
--- a segment table); adjustments are optional, as a release omits a nil column.
-complete_segment_groups as (
-    select g.identity_name, g.document_id, g.period_id, g.scenario, g.forecast_status
-    from segment_terms as g
-    inner join reportable_counts as r on g.company_id = r.company_id
-    group by all
-    having
-        count(*) filter (where g.segment_type = 'consolidated') = 1
-        and count(*) filter (where g.segment_type = 'reportable_segment')
-            = any_value(r.segment_count)
-),
-segment_identity as (
-    select
-        t.identity_name, t.document_id, t.company_id, t.period_id, t.segment_id, t.scenario,
-        t.forecast_status, t.term, t.weight, t.value, t.decimals,
-        null::bigint as expected_count
-    from segment_terms as t
-    inner join complete_segment_groups as g
-        on t.identity_name = g.identity_name
-        and t.document_id = g.document_id
-        and t.period_id = g.period_id
-        and t.scenario = g.scenario
-        and t.forecast_status is not distinct from g.forecast_status
-),
-all_terms as (
-    select * from same_period
-    union all by name select * from cash_roll_forward
-    union all by name select * from segment_identity
-),
-evaluated as (
-    select
-        identity_name, document_id, company_id, period_id, segment_id, scenario,
-        forecast_status,
-        string_agg(
-            term || ' = ' || case
-                when decimals > 0 then value::double::varchar
-                else format('{{:,}}', round(value)::hugeint)
-            end,
-            '; ' order by weight desc, term
-        ) as line_items,
-        sum(value * weight)::double as difference,
-        (count(*) * power(10, -min(decimals)) / 2)::double as tolerance,
-        count(*) filter (where is_optional is not true) as term_count,
-        any_value(expected_count) as expected_count
-    from all_terms
-    group by all_terms.identity_name, document_id, company_id, period_id, segment_id,
-        scenario, forecast_status
-)
-select
-    identity_name, document_id, period_id, segment_id, scenario, forecast_status, line_items,
-    difference, tolerance, abs(difference) - tolerance as excess
-from evaluated
-where expected_count is null or term_count = expected_count
-order by identity_name, document_id, period_id, segment_id
-"""
+# Each rule is evaluated on the warehouse by a dbt model of models/audit/ (views in the schema
+# ``audit``), one row per instance; a suite reads those rows and checks them. The identities
+# are seeds/accounting_identities.csv, evaluated by macros/accounting_identities.sql, which
+# also quarantines a document before publishing (int_identity_failures): one definition for
+# both, and the SQL in .sql files that sqlfluff lints.
 
 
 def _describe_identity(row: Row) -> str:
@@ -943,19 +734,19 @@ def _describe_identity(row: Row) -> str:
 
 
 def identity_suites() -> list[Suite]:
-    """One suite per accounting identity, each over its rows of :data:`IDENTITIES_SQL`."""
-    identities = [(name, guards) for name, guards, _ in SAME_PERIOD_IDENTITIES]
-    identities.append(CASH_ROLL_FORWARD)
-    identities.extend(SEGMENT_IDENTITIES.values())
+    """One suite per accounting identity of seeds/accounting_identities.csv, over its rows
+    of ``audit.audit_accounting_identities``; its description is what the check guards."""
     return [
         Suite(
-            name=f"identity.{name}",
-            sql=f"select * from ({IDENTITIES_SQL}) where identity_name = '{name}'",
+            name=f"identity.{identity['identity_name']}",
+            sql="select * from audit.audit_accounting_identities "
+            f"where identity_name = '{identity['identity_name']}' "
+            "order by document_id, period_id, segment_id",
             expectations=[
                 expect(
                     "ExpectColumnValuesToBeBetween",
-                    f"identity.{name}",
-                    guards,
+                    f"identity.{identity['identity_name']}",
+                    identity["description"],
                     column="excess",
                     max_value=0,
                 )
@@ -963,56 +754,23 @@ def identity_suites() -> list[Suite]:
             context_columns=("document_id", "period_id", "segment_id", "line_items"),
             describe=_describe_identity,
             amount_column="difference",
-            required_tables=("marts.fct_financial_facts", "marts.dim_segments"),
+            required_tables=(
+                "marts.fct_financial_facts",
+                "marts.dim_segments",
+                "audit.audit_accounting_identities",
+            ),
         )
-        for name, guards in identities
+        for identity in _seed_rows("accounting_identities")
     ]
 
 
-# fct_kpis compares each printed percentage (yoy_growth, equity_ratio, gross_margin) with
-# the one computed from the facts. The tolerance is half a unit of the printed percentage
-# plus what rounding the two inputs allows: the value is 100 * (a / b) or 100 * (a / b - 1),
-# so an input off by u_a and u_b moves it by up to 100 * (u_a / |b| + |a| * u_b / b^2).
-# Without the second term the bundled release fails: ATM gross profit of 534 and 470
-# million (printed in millions) gives 13.62 %, the release prints 13.5 %, and 534 and 470
-# are themselves within half a million of the amounts the company divided.
-PRINTED_PERCENT_SQL = """
-with
-kpis as (
-    select *, string_split(input_fact_ids, ',') as ids
-    from marts.fct_kpis
-    where reported_value is not null
-),
-facts as (select * from marts.fct_financial_facts),
-joined as (
-    select
-        k.kpi_id, k.document_id, k.period_id, k.segment_id,
-        coalesce(k.line_item_id, a.line_item_id || ' / ' || b.line_item_id) as line_item_id,
-        k.value::double as computed, k.reported_value::double as printed,
-        a.value::double as a, b.value::double as b,
-        power(10, -a.decimals) / 2 as ua, power(10, -b.decimals) / 2 as ub,
-        power(10, -p.decimals) / 2 as up
-    from kpis as k
-    inner join facts as a on a.fact_id = k.ids[1]
-    inner join facts as b on b.fact_id = k.ids[2]
-    inner join facts as p on p.fact_id = k.ids[len(k.ids)]
-)
-select
-    kpi_id, document_id, period_id, segment_id, line_item_id, printed, computed,
-    computed - printed as difference,
-    up + 100 * (ua / abs(b) + abs(a) * ub / (b * b)) as tolerance,
-    abs(computed - printed) - (up + 100 * (ua / abs(b) + abs(a) * ub / (b * b))) as excess
-from joined
-where b <> 0
-order by kpi_id, document_id, period_id, line_item_id, segment_id
-"""
-
-
 def printed_percent_suite() -> Suite:
-    """Printed YoY % and ratios agree with the values they compare."""
+    """Printed YoY % and ratios agree with the values they compare
+    (``audit.audit_printed_percentages`` holds the tolerance the rounding allows)."""
     return Suite(
         name="kpi.printed_percent_agrees",
-        sql=PRINTED_PERCENT_SQL,
+        sql="select * from audit.audit_printed_percentages "
+        "order by kpi_id, document_id, period_id, line_item_id, segment_id",
         expectations=[
             expect(
                 "ExpectColumnValuesToBeBetween",
@@ -1031,29 +789,20 @@ def printed_percent_suite() -> Suite:
             f"({r['excess']:.4f} beyond the tolerance {r['tolerance']:.4f})"
         ),
         amount_column="difference",
-        required_tables=("marts.fct_kpis", "marts.fct_financial_facts"),
+        required_tables=(
+            "marts.fct_kpis",
+            "marts.fct_financial_facts",
+            "audit.audit_printed_percentages",
+        ),
     )
-
-
-PRINTINGS_SQL = """
-select
-    document_id, line_item_id, segment_id,
-    case period_type
-        when 'instant' then 'I' || period_end
-        else 'D' || period_start || '_' || period_end
-    end as period_id,
-    scenario, measure,
-    value::double as value, decimals, disagreeing_printings, printings_agree
-from intermediate.int_facts_merged
-order by document_id, line_item_id, segment_id, period_end
-"""
 
 
 def printings_suite() -> Suite:
     """Every printing of a fact agrees with the kept one after rounding (a warning)."""
     return Suite(
         name="printings_agree",
-        sql=PRINTINGS_SQL,
+        sql="select * from audit.audit_fact_printings "
+        "order by document_id, line_item_id, segment_id, period_end",
         expectations=[
             expect(
                 "ExpectColumnValuesToBeInSet",
@@ -1071,34 +820,15 @@ def printings_suite() -> Suite:
             f"{r['period_id']}: kept {r['value']:,.0f} (decimals {r['decimals']}), other "
             f"printings disagree: {r['disagreeing_printings']}"
         ),
-        required_tables=("intermediate.int_facts_merged",),
+        required_tables=("intermediate.int_facts_merged", "audit.audit_fact_printings"),
     )
-
-
-TOKENS_SQL = """
-select
-    d.document_id,
-    d.file_name,
-    count(t.document_id) as unparsed_count,
-    coalesce(
-        string_agg(
-            '"' || t.text || '" (line ' || t.line_number || ': ' || coalesce(t.reason, '?')
-            || ')', '; ' order by t.token_index
-        ),
-        ''
-    ) as tokens
-from raw.documents as d
-left join raw.tokens as t on d.document_id = t.document_id and t.status = 'unparsed'
-group by d.document_id, d.file_name
-order by d.document_id
-"""
 
 
 def token_ledger_suite() -> Suite:
     """Documents whose token ledger has unparsed tokens (a warning that lists them)."""
     return Suite(
         name="token_ledger",
-        sql=TOKENS_SQL,
+        sql="select * from audit.audit_token_ledgers order by document_id",
         expectations=[
             expect(
                 "ExpectColumnValuesToBeBetween",
@@ -1116,7 +846,7 @@ def token_ledger_suite() -> Suite:
             f"token(s): {r['tokens']}"
         ),
         amount_column="unparsed_count",
-        required_tables=("raw.documents", "raw.tokens"),
+        required_tables=("raw.documents", "raw.tokens", "audit.audit_token_ledgers"),
     )
 
 

@@ -1,47 +1,93 @@
 {#
-    The accounting identities a statement must satisfy, as (identity, line item, weight)
-    terms: an identity holds when the weighted sum of its terms is zero. `statement` picks
-    one statement's identities, or 'all'. Used by the singular tests and by
-    int_identity_failures, which holds back (quarantines) a document that breaks one.
-    Identities that are not a weighted sum within one period and segment have macros of
-    their own, used the same way: segments + adjustments = consolidated
-    (segment_reconciliation_violations) and opening cash + net change = closing cash
-    (cash_roll_forward_violations).
+    Every instance of every accounting identity in `facts_relation`: one row per identity,
+    document, period, segment, scenario and forecast status where all its terms were
+    reported, with the weighted sum of its terms (`difference`, zero when it holds), the
+    rounding its printed precision allows (`tolerance`) and whether it holds within that
+    (`is_within_tolerance`). The identities are the rows of seeds/accounting_identities.csv;
+    each is evaluated by the macro its `evaluation` names: weighted_sum_identities (terms and
+    weights in seeds/accounting_identity_terms.csv), segment_reconciliations and
+    cash_roll_forwards. `line_items` lists the terms and their values, for messages.
+
+    The one definition of the identities: int_identity_failures runs it on every document's
+    facts to quarantine the documents that break one, and models/audit/
+    audit_accounting_identities on the marts, which the Great Expectations suites validate.
+    `facts_relation` needs the columns of int_facts_merged plus `company_id`;
+    `segments_relation` the columns segment_id, company_id and segment_type of
+    seeds/segments.csv.
 #}
-{% macro accounting_identities(statement='all') %}
-    {%- set identities = {
-        'financial_position': [
-            ['assets_equal_liabilities_plus_equity', 'assets', 1],
-            ['assets_equal_liabilities_plus_equity', 'liabilities', -1],
-            ['assets_equal_liabilities_plus_equity', 'equity', -1],
-            ['liabilities_and_equity_equal_assets', 'liabilities_and_equity', 1],
-            ['liabilities_and_equity_equal_assets', 'assets', -1],
-            ['owners_plus_nci_equal_equity', 'equity_attributable_to_owners', 1],
-            ['owners_plus_nci_equal_equity', 'non_controlling_interests', 1],
-            ['owners_plus_nci_equal_equity', 'equity', -1],
-        ],
-        'profit_or_loss': [
-            ['revenue_less_cost_of_sales_equals_gross_profit', 'revenue', 1],
-            ['revenue_less_cost_of_sales_equals_gross_profit', 'cost_of_sales', -1],
-            ['revenue_less_cost_of_sales_equals_gross_profit', 'gross_profit', -1],
-            ['profit_before_tax_less_tax_equals_profit', 'profit_before_tax', 1],
-            ['profit_before_tax_less_tax_equals_profit', 'income_tax_expense', -1],
-            ['profit_before_tax_less_tax_equals_profit', 'profit', -1],
-            ['owners_plus_nci_equal_profit', 'profit_attributable_to_owners', 1],
-            ['owners_plus_nci_equal_profit', 'profit_attributable_to_nci', 1],
-            ['owners_plus_nci_equal_profit', 'profit', -1],
-        ],
-        'cash_flows': [
-            ['cash_flows_sum_to_net_change', 'cash_flows_from_operating_activities', 1],
-            ['cash_flows_sum_to_net_change', 'cash_flows_from_investing_activities', 1],
-            ['cash_flows_sum_to_net_change', 'cash_flows_from_financing_activities', 1],
-            ['cash_flows_sum_to_net_change', 'effect_of_exchange_rate_changes', 1],
-            ['cash_flows_sum_to_net_change', 'net_change_in_cash', -1],
-        ],
-    } -%}
-    {%- if statement == 'all' -%}
-        {{ return(identities.values() | sum(start=[])) }}
-    {%- else -%}
-        {{ return(identities[statement]) }}
-    {%- endif -%}
+{% macro accounting_identities(facts_relation, segments_relation) %}
+with
+
+weighted_sums as (
+
+    {{ weighted_sum_identities(facts_relation) }}
+
+),
+
+segment_reconciliations as (
+
+    {{ segment_reconciliations(facts_relation, segments_relation) }}
+
+),
+
+cash_roll_forwards as (
+
+    {{ cash_roll_forwards(facts_relation) }}
+
+),
+
+evaluated as (
+
+    select * from weighted_sums
+    union all
+    select * from segment_reconciliations
+    union all
+    select * from cash_roll_forwards
+
+),
+
+final as (
+
+    select
+        identity_name,
+        document_id,
+        period_id,
+        segment_id,
+        scenario,
+        forecast_status,
+        line_items,
+        difference,
+        tolerance,
+        abs(difference) <= tolerance as is_within_tolerance
+    from evaluated
+
+)
+
+select * from final
 {% endmacro %}
+
+
+{#
+    The rounding an identity's printed precision allows: half a unit of the last printed
+    digit per term, at the coarsest term's precision (`coarsest_decimals`: the least XBRL
+    decimals among the terms). A subtotal printed only in millions (a summary's gross profit per service
+    line) was added up from figures rounded to millions, so each term may be off by half a
+    million there even where a statement printed it to the thousand.
+#}
+{% macro identity_tolerance(term_count, coarsest_decimals) -%}
+    {{ term_count }} * power(10, -{{ coarsest_decimals }}) / 2
+{%- endmacro %}
+
+
+{#
+    One term of an identity as a message lists it: `revenue = 1,234,000,000` (amounts to
+    the unit, with thousands separators; a term printed with decimals as printed). A bigint,
+    not a hugeint: DuckDB 1.1 (an older client of the published views) formats only the
+    former with separators, and a quintillion yen is out of any release's range.
+#}
+{% macro identity_term(label, value, decimals) -%}
+    {{ label }} || ' = ' || case
+        when {{ decimals }} > 0 then cast(cast({{ value }} as double) as varchar)
+        else format('{:,}', cast(round({{ value }}) as bigint))
+    end
+{%- endmacro %}

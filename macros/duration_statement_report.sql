@@ -21,7 +21,7 @@ documents as (
 
 ),
 
-statement_documents as (
+statement_periods as (
 
     select
         document_id,
@@ -36,23 +36,24 @@ statement_documents as (
             {{ dbt.dateadd(
                 'day', -1, dbt.dateadd('month', -12, dbt.dateadd('day', 1, 'period_end'))
             ) }} as date
-        ) as prior_period_end,
-        'D' || cast(period_start as varchar) || '_' || cast(period_end as varchar)
-            as current_period_id,
-        'D' || cast(cast({{ dbt.dateadd('month', -12, 'period_start') }} as date) as varchar)
-        || '_' || cast(
-            cast(
-                {{ dbt.dateadd(
-                    'day', -1, dbt.dateadd('month', -12, dbt.dateadd('day', 1, 'period_end'))
-                ) }} as date
-            ) as varchar
-        ) as prior_period_id
+        ) as prior_period_end
     from documents
     where
         is_latest_version
         and status = 'published'
         and company_id is not null
         and period_end is not null
+
+),
+
+statement_documents as (
+
+    select
+        *,
+        {{ period_id(none, 'current_period_start', 'current_period_end') }}
+            as current_period_id,
+        {{ period_id(none, 'prior_period_start', 'prior_period_end') }} as prior_period_id
+    from statement_periods
 
 ),
 

@@ -115,13 +115,8 @@ final as (
         best.forecast_status,
         best.forecast_announced_on,
         best.measure,
-        case
-            when best.period_type = 'instant'
-                then 'I' || cast(best.period_end as varchar)
-            else
-                'D' || cast(best.period_start as varchar) || '_'
-                || cast(best.period_end as varchar)
-        end as period_id,
+        {{ period_id('best.period_type', 'best.period_start', 'best.period_end') }}
+            as period_id,
         best.period_type,
         best.period_start,
         best.period_end,

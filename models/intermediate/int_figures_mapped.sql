@@ -77,8 +77,7 @@ keyed as (
 
     select
         figures.*,
-        {{ company_id('documents.exchange', 'documents.stock_code', 'documents.company_name') }}
-            as company_id,
+        documents.company_id,
         {{ normalize_label('figures.item_label') }} as item_key,
         figures.section_kind = 'narrative'
         and figures.flags like '%highlight_line%' as is_highlight_line,

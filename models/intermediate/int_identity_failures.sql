@@ -1,13 +1,12 @@
 {#
     The accounting identities checked on every document's facts before they reach the
-    marts: the same-period identities of macros/accounting_identities.sql, segments +
-    adjustments = consolidated (macros/segment_reconciliation_violations.sql) and opening
-    cash + net change = closing cash (macros/cash_roll_forward_violations.sql). One row per
-    identity, period, segment, scenario and forecast status that does not hold within the
-    rounding its printed precision allows. A document with a row here is quarantined:
-    fct_financial_facts leaves its facts out, dim_documents says why, and
-    marts.fct_check_failures lists the rows. The singular tests in tests/data_tests/ run the
-    same macros on the published marts, where they hold by construction.
+    marts: those of seeds/accounting_identities.csv, evaluated by
+    macros/accounting_identities.sql. One row per identity, period, segment, scenario and
+    forecast status that does not hold within the rounding its printed precision allows. A
+    document with a row here is quarantined: fct_financial_facts leaves its facts out,
+    dim_documents says why, and marts.fct_check_failures lists the rows. The Great
+    Expectations suites check the same macro's rows on the published marts
+    (models/audit/audit_accounting_identities), where they hold by construction.
 
     A table, not a view like the rest of the folder: three marts and its own tests read it,
     and each would recompute every identity over every fact (docs/benchmarks.md).
@@ -34,38 +33,15 @@ company_facts as (
 
     select
         merged_facts.*,
-        {{ company_id('documents.exchange', 'documents.stock_code', 'documents.company_name') }}
-            as company_id
+        documents.company_id
     from merged_facts
     inner join documents on merged_facts.document_id = documents.document_id
 
 ),
 
-same_period_failures as (
+identities as (
 
-    {{ identity_violations(accounting_identities('all'), 'merged_facts') }}
-
-),
-
-segment_failures as (
-
-    {{ segment_reconciliation_violations('company_facts', ref('segments')) }}
-
-),
-
-cash_failures as (
-
-    {{ cash_roll_forward_violations('merged_facts') }}
-
-),
-
-failures as (
-
-    select * from same_period_failures
-    union all
-    select * from segment_failures
-    union all
-    select * from cash_failures
+    {{ accounting_identities('company_facts', ref('segments')) }}
 
 ),
 
@@ -80,7 +56,8 @@ final as (
         identity_name,
         difference,
         tolerance
-    from failures
+    from identities
+    where not is_within_tolerance
 
 )
 

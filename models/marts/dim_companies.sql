@@ -15,7 +15,7 @@ documents as (
 company_documents as (
 
     select
-        {{ company_id('exchange', 'stock_code', 'company_name') }} as company_id,
+        company_id,
         company_name,
         exchange,
         stock_code,

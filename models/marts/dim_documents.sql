@@ -102,6 +102,7 @@ classified as (
         versioned.first_loaded_at,
         versioned.withdrawn_at,
         documents.sha256,
+        documents.company_id,
         documents.company_name,
         documents.exchange,
         documents.stock_code,
@@ -165,12 +166,7 @@ final as (
     select
         -- ids
         cast(document_id as varchar) as document_id,
-        cast(
-            case
-                when company_name is not null or stock_code is not null
-                    then {{ company_id('exchange', 'stock_code', 'company_name') }}
-            end as varchar
-        ) as company_id,
+        cast(company_id as varchar) as company_id,
         cast(sha256 as varchar) as sha256,
 
         -- file

@@ -2,20 +2,22 @@
     One row per company and period: the calendar attributes of a period are the same for
     every company, but where it falls in the fiscal year depends on the company's fiscal year
     end (IIJ: March 31, so FY2021 runs 2021-04-01 to 2022-03-31; Northwind: December 31).
-    Covers every period of fct_financial_facts and the derived quarters of fct_kpis.
+    Covers every period of the published facts (int_facts_published, as fct_financial_facts
+    publishes them) and the quarters derived from them (int_quarters_derived, the derived
+    discrete quarters of fct_kpis): every period a fact table names.
 #}
 
 with
 
 facts as (
 
-    select * from {{ ref('fct_financial_facts') }}
+    select * from {{ ref('int_facts_published') }}
 
 ),
 
-kpis as (
+derived_quarters as (
 
-    select * from {{ ref('fct_kpis') }}
+    select * from {{ ref('int_quarters_derived') }}
 
 ),
 
@@ -43,17 +45,17 @@ reported_periods as (
 derived_periods as (
 
     select distinct
-        kpis.company_id,
-        kpis.period_id,
-        case when kpis.period_start is null then 'instant' else 'duration' end as period_type,
-        kpis.period_start,
-        kpis.period_end,
-        kpis.fiscal_year
-    from kpis
+        derived_quarters.company_id,
+        derived_quarters.period_id,
+        'duration' as period_type,
+        derived_quarters.period_start,
+        derived_quarters.period_end,
+        derived_quarters.fiscal_year
+    from derived_quarters
     left join reported_periods
         on
-            kpis.company_id = reported_periods.company_id
-            and kpis.period_id = reported_periods.period_id
+            derived_quarters.company_id = reported_periods.company_id
+            and derived_quarters.period_id = reported_periods.period_id
     where reported_periods.period_id is null
 
 ),

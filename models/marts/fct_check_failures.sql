@@ -45,13 +45,7 @@ listed as (
 
     select
         *,
-        case
-            when period_type = 'instant' then 'I' || cast(period_end as varchar)
-            when period_start is not null and period_end is not null
-                then
-                    'D' || cast(period_start as varchar) || '_'
-                    || cast(period_end as varchar)
-        end as period_id,
+        {{ period_id('period_type', 'period_start', 'period_end') }} as period_id,
         case when withheld_reason is not null then 'withheld' else 'unpublished' end
             as severity,
         coalesce(withheld_reason, unmapped_reason) as why

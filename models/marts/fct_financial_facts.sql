@@ -1,86 +1,15 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='document_id',
-        on_schema_change='fail',
-        post_hook=[
-            "{{ remove_quarantined(this) }}",
-            "delete from {{ this }} where document_id in "
-            ~ "(select document_id from {{ ref('int_documents_withdrawn') }})",
-            "{{ refresh_is_latest(this) }}"
-        ]
-    )
-}}
-
 {#
-    One row per figure a document reports. Incremental by document: a run inserts the
-    facts of documents (or parser versions) it has not seen and leaves the rest alone;
-    the post-hooks then delete the facts of documents quarantined or withdrawn since (a
-    file that left the folder: int_documents_withdrawn) and recompute `is_latest` across
-    documents, because a new release can supersede an older one's figure for the same
-    period, and a withdrawn one hand it back.
+    One row per figure a published document reports (int_facts_published): the facts of
+    every document loaded so far (int_facts_loaded, incremental by document) but those
+    quarantined or withdrawn now, with `is_latest` marking the newest report of each figure
+    across documents.
 #}
 
 with
 
 facts as (
 
-    select * from {{ ref('int_facts_merged') }}
-
-),
-
-documents as (
-
-    select * from {{ ref('stg_raw__documents') }}
-
-),
-
--- documents whose facts break an accounting identity or a range are held back (quarantined)
-quarantined as (
-
-    select distinct document_id from {{ ref('int_check_failures') }}
-
-),
-
--- documents whose files have all left the disclosures folder
-withdrawn as (
-
-    select * from {{ ref('int_documents_withdrawn') }}
-
-),
-
-{% if is_incremental() %}
-already_loaded as (
-
-    select distinct document_id, parser_version from {{ this }}
-
-),
-{% endif %}
-
-new_documents as (
-
-    select
-        documents.document_id,
-        documents.parser_version,
-        documents.published_on,
-        {{ company_id('documents.exchange', 'documents.stock_code', 'documents.company_name') }}
-            as company_id
-    from documents
-    left join quarantined on documents.document_id = quarantined.document_id
-    left join withdrawn on documents.document_id = withdrawn.document_id
-    {% if is_incremental() %}
-        left join already_loaded
-            on
-                documents.document_id = already_loaded.document_id
-                and documents.parser_version = already_loaded.parser_version
-        where
-            already_loaded.document_id is null
-            and quarantined.document_id is null
-            and withdrawn.document_id is null
-    {% else %}
-        where quarantined.document_id is null and withdrawn.document_id is null
-    {% endif %}
+    select * from {{ ref('int_facts_published') }}
 
 ),
 
@@ -88,54 +17,46 @@ final as (
 
     select
         -- ids
-        md5(
-            concat_ws(
-                '|', facts.document_id, facts.line_item_id, facts.segment_id, facts.scenario,
-                coalesce(facts.forecast_status, ''), facts.measure, facts.period_type,
-                coalesce(cast(facts.period_start as varchar), ''),
-                cast(facts.period_end as varchar)
-            )
-        ) as fact_id,
-        facts.document_id,
-        new_documents.company_id,
-        facts.line_item_id,
-        facts.segment_id,
-        facts.period_id,
+        cast(fact_id as varchar) as fact_id,
+        cast(document_id as varchar) as document_id,
+        cast(company_id as varchar) as company_id,
+        cast(line_item_id as varchar) as line_item_id,
+        cast(segment_id as varchar) as segment_id,
+        cast(period_id as varchar) as period_id,
 
         -- strings
-        facts.scenario,
-        facts.forecast_status,
-        facts.measure,
-        facts.period_type,
-        facts.period_label as fiscal_period,
-        facts.unit,
-        facts.source_label,
-        facts.source_section,
-        facts.mapping_method,
-        nullif(regexp_extract(facts.flags, 'share_basis:([a-z_]+)', 1), '') as share_basis,
-        new_documents.parser_version,
+        cast(scenario as varchar) as scenario,
+        cast(forecast_status as varchar) as forecast_status,
+        cast(measure as varchar) as measure,
+        cast(period_type as varchar) as period_type,
+        cast(fiscal_period as varchar) as fiscal_period,
+        cast(unit as varchar) as unit,
+        cast(source_label as varchar) as source_label,
+        cast(source_section as varchar) as source_section,
+        cast(mapping_method as varchar) as mapping_method,
+        cast(share_basis as varchar) as share_basis,
+        cast(parser_version as varchar) as parser_version,
 
         -- numerics
-        cast(facts.value as decimal(38, 6)) as value,
-        cast(facts.printed_value as decimal(38, 6)) as printed_value,
-        facts.decimals,
-        facts.fiscal_year,
-        facts.source_line,
-        cast(facts.report_count as integer) as report_count,
+        cast(value as decimal(38, 6)) as value,
+        cast(printed_value as decimal(38, 6)) as printed_value,
+        cast(decimals as integer) as decimals,
+        cast(fiscal_year as integer) as fiscal_year,
+        cast(source_line as integer) as source_line,
+        cast(report_count as integer) as report_count,
 
         -- booleans
-        facts.printings_agree,
+        cast(printings_agree as boolean) as printings_agree,
         false as is_derived,
-        true as is_latest,
+        cast(is_latest as boolean) as is_latest,
 
         -- dates
-        facts.period_start,
-        facts.period_end,
-        facts.forecast_announced_on,
-        new_documents.published_on
+        cast(period_start as date) as period_start,
+        cast(period_end as date) as period_end,
+        cast(forecast_announced_on as date) as forecast_announced_on,
+        cast(published_on as date) as published_on
 
     from facts
-    inner join new_documents on facts.document_id = new_documents.document_id
 
 )
 

@@ -20,7 +20,7 @@ documents as (
 
 ),
 
-statement_documents as (
+statement_periods as (
 
     select
         document_id,
@@ -30,10 +30,7 @@ statement_documents as (
         period_end as current_period_end,
         -- the comparative a balance sheet prints: the end of the previous fiscal year, the
         -- day before the reported period (which runs from the start of the fiscal year)
-        cast({{ dbt.dateadd('day', -1, 'period_start') }} as date) as prior_period_end,
-        'I' || cast(period_end as varchar) as current_period_id,
-        'I' || cast(cast({{ dbt.dateadd('day', -1, 'period_start') }} as date) as varchar)
-            as prior_period_id
+        cast({{ dbt.dateadd('day', -1, 'period_start') }} as date) as prior_period_end
     from documents
     where
         is_latest_version
@@ -41,6 +38,16 @@ statement_documents as (
         and company_id is not null
         and period_end is not null
         and period_start is not null
+
+),
+
+statement_documents as (
+
+    select
+        *,
+        {{ period_id(none, none, 'current_period_end') }} as current_period_id,
+        {{ period_id(none, none, 'prior_period_end') }} as prior_period_id
+    from statement_periods
 
 ),
 

@@ -1,4 +1,5 @@
-"""fct_financial_facts is incremental by document, and --full-refresh gives the same facts."""
+"""The facts are loaded incrementally by document (intermediate.int_facts_loaded), which
+fct_financial_facts publishes, and --full-refresh gives the same facts."""
 
 from __future__ import annotations
 
@@ -33,10 +34,11 @@ def test_adding_a_document_keeps_existing_facts_and_full_refresh_agrees(
     assert first.success, first.render()
     build = settings.build_db_path()
     before = _facts(build)
-    # Mark one existing fact: an incremental run must not rebuild it.
+    # Mark one existing fact where it is loaded: an incremental run must not rebuild it,
+    # and fct_financial_facts, rebuilt from the loaded facts, must publish it as it is.
     with duckdb.connect(str(build)) as con:
         con.execute(
-            "update marts.fct_financial_facts set source_label = ? "
+            "update intermediate.int_facts_loaded set source_label = ? "
             "where fact_id = (select min(fact_id) from marts.fct_financial_facts)",
             [SENTINEL],
         )
@@ -58,7 +60,7 @@ def test_adding_a_document_keeps_existing_facts_and_full_refresh_agrees(
     subprocess.run(
         [
             str(settings.dbt_executable()), "build", "--full-refresh",
-            "--select", "fct_financial_facts", "--project-dir", str(settings.PROJECT_ROOT),
+            "--select", "int_facts_loaded+", "--project-dir", str(settings.PROJECT_ROOT),
             "--profiles-dir", str(settings.PROJECT_ROOT),
         ],
         check=True, capture_output=True, cwd=settings.PROJECT_ROOT,

@@ -54,6 +54,7 @@ OWNERS = {
     "weight": "roll_up_weights",
     "segment_type": "segment_types",
     "check_kind": "check_kinds",
+    "evaluation": "identity_evaluations",
 }
 # (model or seed, column) -> owner, where the column's name means another thing there
 OWNERS_IN = {

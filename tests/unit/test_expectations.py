@@ -1,8 +1,10 @@
 """The Great Expectations suites catch what they guard, and the report is self-contained.
 
 The unit tests build a tiny warehouse by hand in a temporary DuckDB file: only the tables
-the suites under test read, with the columns of the dbt contracts. The suites on a warehouse
-built by the pipeline are tested in tests/integration/test_publish_safety.py.
+the suites under test read, with the columns of the dbt contracts. A domain rule's rows are
+written as its dbt model of models/audit/ would compute them: the SQL of those models has
+dbt unit tests of its own (models/audit/_audit.yml). The suites on a warehouse built by the
+pipeline are tested in tests/integration/test_publish_safety.py.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 import pytest
 import yaml
 from great_expectations.expectations.row_conditions import Column
@@ -78,6 +81,24 @@ def fact(line_item: str, period_id: str, thousands: int) -> dict[str, Any]:
     }
 
 
+def identity_row(period_id: str, line_items: str, difference: int) -> dict[str, Any]:
+    """A row of audit.audit_accounting_identities: assets = liabilities + equity for one
+    date, three terms printed in thousands of yen (1,500 yen allowed)."""
+    return {
+        "identity_name": "assets_equal_liabilities_plus_equity",
+        "document_id": "doc1",
+        "period_id": period_id,
+        "segment_id": "consolidated",
+        "scenario": "actual",
+        "forecast_status": None,
+        "line_items": line_items,
+        "difference": float(difference),
+        "tolerance": 1500.0,
+        "excess": abs(difference) - 1500.0,
+        "is_within_tolerance": abs(difference) <= 1500,
+    }
+
+
 def build_warehouse(path: Path, rename: str = "") -> Path:
     """A warehouse with one balanced and one unbalanced statement of financial position."""
     rows = [
@@ -94,6 +115,25 @@ def build_warehouse(path: Path, rename: str = "") -> Path:
         con.execute("create schema marts")
         create_mart(con, "fct_financial_facts", rows, rename)
         create_mart(con, "dim_segments", [{"segment_id": "consolidated"}])
+        con.register(
+            "identities",
+            pd.DataFrame(
+                [
+                    identity_row(
+                        BALANCED,
+                        "assets = 100,000,000; equity = 40,000,000; liabilities = 60,000,000",
+                        0,
+                    ),
+                    identity_row(
+                        UNBALANCED,
+                        "assets = 90,000,000; equity = 39,000,000; liabilities = 50,000,000",
+                        1_000_000,
+                    ),
+                ]
+            ),
+        )
+        con.execute("create schema audit")
+        con.execute("create table audit.audit_accounting_identities as select * from identities")
     return path
 
 
@@ -228,3 +268,17 @@ def test_a_check_becomes_the_expectation_it_describes() -> None:
         "kpi_id",
         "document_id",
     ]
+
+
+def test_the_identity_suites_are_the_identities_of_the_seed() -> None:
+    """One definition: the quarantine's macros and these suites read the same seed."""
+    seed = suites._seed_rows("accounting_identities")
+    checks = [suite.expectations[0] for suite in identity_suites()]
+    assert [c.check_id for c in checks] == [f"identity.{row['identity_name']}" for row in seed]
+    assert [c.guards for c in checks] == [row["description"] for row in seed]
+    assert all(c.blocking for c in checks)
+
+
+def test_every_suite_reads_its_frame_with_one_line_of_sql() -> None:
+    """A rule's SQL lives in a .sql file that sqlfluff lints (models/audit/), not in Python."""
+    assert [s.name for s in suites.all_suites() if "\n" in s.sql.strip()] == []

@@ -11,6 +11,8 @@ final as (
     select
         -- ids
         document_id,
+        -- the issuer, keyed once here; every later model selects or joins this column
+        {{ company_id('exchange', 'stock_code', 'company_name') }} as company_id,
         sha256,
 
         -- strings

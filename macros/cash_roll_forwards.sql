@@ -1,23 +1,20 @@
 {#
-    Rows that break opening cash + net change = closing cash: cash and cash equivalents at
-    the start of a period + the net change the statement of cash flows reports for the
-    period (+ cash gained or lost by a change in the scope of consolidation, where printed)
-    = cash and cash equivalents at its end. The opening balance is the instant the day
-    before the period starts (the previous fiscal year end). Evaluated per document, segment,
-    scenario and forecast status where all three were reported, on the period of the net
-    change; the tolerance is three halves of a unit of the coarsest printing, as in
-    identity_violations. Same columns as identity_violations.
-
-    `facts_relation` needs the columns of int_facts_merged. Used by int_identity_failures
-    (quarantine) and by the singular test assert_cash_reconciles_to_financial_position on
-    the marts.
+    Opening cash + net change = closing cash (evaluation 'cash_roll_forward' in
+    seeds/accounting_identities.csv): cash and cash equivalents at the start of a period +
+    the net change the statement of cash flows reports for the period (+ cash gained or
+    lost by a change in the scope of consolidation, where printed) = cash and cash
+    equivalents at its end. The opening balance is the instant the day before the period
+    starts (the previous fiscal year end). Evaluated per document, segment, scenario and
+    forecast status where all three were reported, on the period of the net change; the
+    tolerance is identity_tolerance of the three (the optional scope change is not counted).
+    Columns of accounting_identities.
 #}
-{% macro cash_roll_forward_violations(facts_relation=none) %}
+{% macro cash_roll_forwards(facts_relation) %}
 with
 
 facts as (
 
-    select * from {{ facts_relation if facts_relation is not none else ref('fct_financial_facts') }}
+    select * from {{ facts_relation }}
     where
         measure = 'value'
         and line_item_id in (
@@ -26,11 +23,19 @@ facts as (
 
 ),
 
+identities as (
+
+    select * from {{ ref('accounting_identities') }}
+    where evaluation = 'cash_roll_forward'
+
+),
+
 scope_changes as (
 
     select
         document_id, segment_id, scenario, forecast_status, period_start, period_end,
-        sum(value) as value
+        sum(value) as value,
+        min(decimals) as decimals
     from facts
     where line_item_id = 'cash_change_from_consolidation_scope' and period_type = 'duration'
     group by document_id, segment_id, scenario, forecast_status, period_start, period_end
@@ -54,17 +59,35 @@ balances as (
 evaluated as (
 
     select
+        identities.identity_name,
         changes.document_id,
         changes.period_id,
         changes.segment_id,
         changes.scenario,
         changes.forecast_status,
-        'opening_cash_plus_net_change_equals_closing_cash' as identity_name,
+        -- the terms in the order of the other identities' lists: added ones, then subtracted
+        {{ identity_term(
+            "'cash_and_cash_equivalents (opening, ' || opening.period_id || ')'",
+            'opening.value', 'opening.decimals'
+        ) }}
+        || coalesce('; ' || {{ identity_term(
+            "'cash_change_from_consolidation_scope'",
+            'scope_changes.value', 'scope_changes.decimals'
+        ) }}, '')
+        || '; ' || {{ identity_term(
+            "'net_change_in_cash'", 'changes.value', 'changes.decimals'
+        ) }}
+        || '; ' || {{ identity_term(
+            "'cash_and_cash_equivalents (closing, ' || closing.period_id || ')'",
+            'closing.value', 'closing.decimals'
+        ) }} as line_items,
         opening.value + changes.value + coalesce(scope_changes.value, 0) - closing.value
             as difference,
-        3 * power(10, -least(opening.decimals, changes.decimals, closing.decimals)) / 2
-            as tolerance
+        {{ identity_tolerance(
+            3, 'least(opening.decimals, changes.decimals, closing.decimals)'
+        ) }} as tolerance
     from changes
+    cross join identities
     inner join balances as opening
         on
             changes.document_id = opening.document_id
@@ -93,8 +116,17 @@ evaluated as (
 
 final as (
 
-    select * from evaluated
-    where abs(difference) > tolerance
+    select
+        identity_name,
+        document_id,
+        period_id,
+        segment_id,
+        scenario,
+        forecast_status,
+        line_items,
+        difference,
+        tolerance
+    from evaluated
 
 )
 

@@ -1,0 +1,133 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='document_id',
+        on_schema_change='fail'
+    )
+}}
+
+{#
+    The facts of every document loaded so far, one row per figure a document reports.
+    Incremental by document: a run inserts the facts of documents (or parser versions) it
+    has not seen and leaves the others' rows as they are, so that adding a release does not
+    map and merge every other one again. A document quarantined or withdrawn when it is
+    first seen is not inserted; one quarantined or withdrawn later keeps its rows here, and
+    int_facts_published leaves them out for as long as it is.
+#}
+
+with
+
+facts as (
+
+    select * from {{ ref('int_facts_merged') }}
+
+),
+
+documents as (
+
+    select * from {{ ref('stg_raw__documents') }}
+
+),
+
+-- documents whose facts break an accounting identity or a range are held back (quarantined)
+quarantined as (
+
+    select distinct document_id from {{ ref('int_check_failures') }}
+
+),
+
+-- documents whose files have all left the disclosures folder
+withdrawn as (
+
+    select * from {{ ref('int_documents_withdrawn') }}
+
+),
+
+{% if is_incremental() %}
+already_loaded as (
+
+    select distinct document_id, parser_version from {{ this }}
+
+),
+{% endif %}
+
+new_documents as (
+
+    select
+        documents.document_id,
+        documents.company_id,
+        documents.parser_version,
+        documents.published_on
+    from documents
+    left join quarantined on documents.document_id = quarantined.document_id
+    left join withdrawn on documents.document_id = withdrawn.document_id
+    {% if is_incremental() %}
+        left join already_loaded
+            on
+                documents.document_id = already_loaded.document_id
+                and documents.parser_version = already_loaded.parser_version
+        where
+            already_loaded.document_id is null
+            and quarantined.document_id is null
+            and withdrawn.document_id is null
+    {% else %}
+        where quarantined.document_id is null and withdrawn.document_id is null
+    {% endif %}
+
+),
+
+final as (
+
+    select
+        -- ids
+        md5(
+            concat_ws(
+                '|', facts.document_id, facts.line_item_id, facts.segment_id, facts.scenario,
+                coalesce(facts.forecast_status, ''), facts.measure, facts.period_type,
+                coalesce(cast(facts.period_start as varchar), ''),
+                cast(facts.period_end as varchar)
+            )
+        ) as fact_id,
+        facts.document_id,
+        new_documents.company_id,
+        facts.line_item_id,
+        facts.segment_id,
+        facts.period_id,
+
+        -- strings
+        facts.scenario,
+        facts.forecast_status,
+        facts.measure,
+        facts.period_type,
+        facts.period_label as fiscal_period,
+        facts.unit,
+        facts.source_label,
+        facts.source_section,
+        facts.mapping_method,
+        nullif(regexp_extract(facts.flags, 'share_basis:([a-z_]+)', 1), '') as share_basis,
+        new_documents.parser_version,
+
+        -- numerics
+        cast(facts.value as decimal(38, 6)) as value,
+        cast(facts.printed_value as decimal(38, 6)) as printed_value,
+        facts.decimals,
+        facts.fiscal_year,
+        facts.source_line,
+        cast(facts.report_count as integer) as report_count,
+
+        -- booleans
+        facts.printings_agree,
+
+        -- dates
+        facts.period_start,
+        facts.period_end,
+        facts.forecast_announced_on,
+        new_documents.published_on
+
+    from facts
+    inner join new_documents on facts.document_id = new_documents.document_id
+
+)
+
+select * from final
