@@ -26,9 +26,11 @@ $(BIN)/python:
 	python3 -m venv $(VENV)
 
 # Reinstalls only when the lock or pyproject.toml changes. The lock is installed first and
-# the project itself with --no-deps, so pip never resolves anything on its own.
+# the project itself with --no-deps, so pip never resolves anything on its own. --no-compile:
+# Python compiles a module when it is first imported instead, only those the project uses
+# (install 135 s -> 83 s on this machine, 2026-12-01).
 $(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-compile --disable-pip-version-check -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	$(BIN)/python -m pip check
 	touch $@
@@ -84,10 +86,11 @@ format: install ## apply ruff and sqlfluff fixes
 # Test modules run in parallel on the two cores, each module on one worker (--dist loadfile:
 # a module's pipeline runs are module fixtures; loadgroup's marks do nothing under pytest 9.2
 # with pytest-xdist 3.8). The workers share one build of shared_warehouse (tests/conftest.py).
+# Modules are handed out longest first (tests/conftest.py, LONGEST_MODULES_FIRST).
 # PYTEST_WORKERS=0 runs everything in this process.
 PYTEST_WORKERS ?= 2
 test: lint browser ## lint, then run the whole pytest suite (integration included)
-	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --durations=25
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations=25
 
 # The edit loop's lane, under 2 minutes: ruff, the unit tests and dbt's unit tests, no pipeline
 # run. dbt's unit tests need the relations their models read to exist, not to hold rows: in a
