@@ -11,9 +11,10 @@
     The facts of every document loaded so far, one row per figure a document reports.
     Incremental by document: a run inserts the facts of documents (or parser versions) it
     has not seen and leaves the others' rows as they are, so that adding a release does not
-    map and merge every other one again. A document quarantined or withdrawn when it is
-    first seen is not inserted; one quarantined or withdrawn later keeps its rows here, and
-    int_facts_published leaves them out for as long as it is.
+    map and merge every other one again. A document held back (quarantined or withdrawn) is
+    loaded again on every run while it is held back and on the first run after, so that when
+    it publishes again it publishes what the current seeds map, not the rows of the run that
+    held it back; int_facts_published leaves its rows out for as long as it is held back.
 #}
 
 with
@@ -47,7 +48,12 @@ withdrawn as (
 {% if is_incremental() %}
 already_loaded as (
 
-    select distinct document_id, parser_version from {{ this }}
+    select
+        document_id,
+        parser_version,
+        bool_or(is_held_back) as was_held_back
+    from {{ this }}
+    group by document_id, parser_version
 
 ),
 {% endif %}
@@ -58,7 +64,10 @@ new_documents as (
         documents.document_id,
         documents.company_id,
         documents.parser_version,
-        documents.published_on
+        documents.published_on,
+        (
+            quarantined.document_id is not null or withdrawn.document_id is not null
+        ) as is_held_back
     from documents
     left join quarantined on documents.document_id = quarantined.document_id
     left join withdrawn on documents.document_id = withdrawn.document_id
@@ -68,11 +77,12 @@ new_documents as (
                 documents.document_id = already_loaded.document_id
                 and documents.parser_version = already_loaded.parser_version
         where
+            -- not loaded yet, or loaded by another parser version
             already_loaded.document_id is null
-            and quarantined.document_id is null
-            and withdrawn.document_id is null
-    {% else %}
-        where quarantined.document_id is null and withdrawn.document_id is null
+            -- held back now, or when it was last loaded
+            or already_loaded.was_held_back
+            or quarantined.document_id is not null
+            or withdrawn.document_id is not null
     {% endif %}
 
 ),
@@ -118,6 +128,7 @@ final as (
 
         -- booleans
         facts.printings_agree,
+        new_documents.is_held_back,
 
         -- dates
         facts.period_start,
