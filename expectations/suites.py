@@ -33,6 +33,9 @@ MARTS_DIR = PROJECT_DIR / "models" / "marts"
 
 Row = dict[str, Any]
 
+# libyaml's safe loader where PyYAML was built with it (its wheels are), else the Python one
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 # the comparisons a check's rows may be chosen by (Check.where)
 _COMPARISONS = {"==": operator.eq, "!=": operator.ne}
@@ -127,7 +130,8 @@ def _seed_column(seed: str, column: str) -> list[str]:
 @cache
 def _dbt_vars() -> dict[str, Any]:
     """The vars of dbt_project.yml, read once (a dozen constants below read them)."""
-    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8"))
+    text = (PROJECT_DIR / "dbt_project.yml").read_text(encoding="utf-8")
+    project = yaml.load(text, Loader=_YAML_LOADER)
     return project["vars"]
 
 
@@ -162,9 +166,12 @@ DECIMALS_RANGE = (_dbt_var("decimals_min"), _dbt_var("decimals_max"))
 PERCENT_LIMIT = _dbt_var("percent_limit")
 
 
+@cache
 def _model_spec(model: str) -> dict[str, Any]:
-    """A mart's entry in its properties file (``models/marts/_<model>.yml``), as written."""
-    spec = yaml.safe_load((MARTS_DIR / f"_{model}.yml").read_text(encoding="utf-8"))
+    """A mart's entry in its properties file (``models/marts/_<model>.yml``), as written;
+    read once (the suites ask for each mart's many times), so treat it as read-only."""
+    text = (MARTS_DIR / f"_{model}.yml").read_text(encoding="utf-8")
+    spec = yaml.load(text, Loader=_YAML_LOADER)
     (entry,) = [m for m in spec["models"] if m["name"] == model]
     return entry
 
