@@ -139,6 +139,25 @@ def test_every_analysis_compiles_and_returns_rows(analysis, dbt_compiled: Path) 
         assert analysis(name), f"{name} returned no rows"
 
 
+def test_an_arrow_fetch_returns_every_analysis_exactly(
+    shared_warehouse: Path, dbt_compiled: Path
+) -> None:
+    """The fetch docs/querying.md recommends for export-sized results (and the benchmark
+    times): the same rows as fetchall, amounts as decimal128 with their six places."""
+    import pyarrow as pa
+
+    compiled = dbt_compiled / "compiled" / "disclosure_warehouse" / "analyses"
+    with duckdb.connect(str(shared_warehouse), read_only=True) as con:
+        for path in sorted(compiled.glob("*.sql")):
+            sql = path.read_text(encoding="utf-8")
+            table = con.sql(sql).to_arrow_table()
+            rows = con.execute(sql).fetchall()
+            assert [tuple(row.values()) for row in table.to_pylist()] == rows, path.stem
+            decimals = [f for f in table.schema if pa.types.is_decimal(f.type)]
+            assert decimals, f"{path.stem} has no decimal column"
+            assert {f.type.scale for f in decimals} == {6}, path.stem
+
+
 def test_revenue_and_operating_profit_by_segment(analysis, shared_warehouse: Path) -> None:
     expected: dict[tuple[str, str, str, str], dict[str, Decimal]] = defaultdict(dict)
     for fact in latest_actuals(shared_warehouse):
