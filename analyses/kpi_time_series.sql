@@ -50,12 +50,8 @@ final as (
     from kpis
     inner join kpi_definitions
         on kpis.kpi_id = kpi_definitions.kpi_id
-    order by
-        kpis.kpi_id,
-        kpis.company_id,
-        kpis.segment_id,
-        kpis.line_item_id,
-        kpis.position_in_series
+    -- series by series, each in period order (precomputed: fct_kpis.series_order)
+    order by kpis.series_order
 
 )
 

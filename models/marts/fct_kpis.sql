@@ -433,6 +433,16 @@ final as (
                 order by period_end, period_start
             ) as integer
         ) as position_in_series,
+        -- the row's place in the whole table read series by series (KPI, company, segment,
+        -- line item, a missing line item last), each in period order: one integer for an
+        -- export of every series to sort on, instead of five columns
+        cast(
+            row_number() over (
+                order by
+                    kpi_id, company_id, segment_id, line_item_id nulls last,
+                    period_end, period_start
+            ) as bigint
+        ) as series_order,
 
         -- numerics
         cast(value as decimal(38, 6)) as value,

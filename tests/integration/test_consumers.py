@@ -363,6 +363,10 @@ def test_kpi_time_series(analysis, shared_warehouse: Path) -> None:
         ends = [p["period_end"] for p in points]
         assert ends == sorted(ends)
     assert any(len(points) > 1 for points in series.values())
+    # series after series, in the order of their keys (a missing line item last)
+    keys = [identity(r)[:4] for r in rows]
+    runs = [key for number, key in enumerate(keys) if number == 0 or keys[number - 1] != key]
+    assert runs == sorted(set(keys), key=lambda k: (*k[:3], k[3] is None, k[3] or ""))
 
 
 def truth_values(name: str) -> dict[tuple[str, str], set[Decimal]]:
