@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from extraction.blocks import Block, find_blocks
+from extraction.fingerprint import source_fingerprint
 from extraction.layout import Relaid, relayout
 from extraction.models import (
     Document,
@@ -50,7 +51,10 @@ from extraction.tables import (
     members_from_repeated_headings,
 )
 
-PARSER_VERSION = "0.2.0"
+# The release, and the hash of the extractor's files (extraction/fingerprint.py): the stamp
+# of every raw row; an unchanged stamp and content mean a file need not be extracted again.
+PARSER_RELEASE = "0.2.0"
+PARSER_VERSION = f"{PARSER_RELEASE}+{source_fingerprint()}"
 
 _COMPANY_SUFFIX = (
     r"(?:Inc\.|Incorporated|Corporation|Corp\.|Co\.,\s?Ltd\.|Company,? Limited|Ltd\.|Limited"

@@ -51,7 +51,8 @@ class PipelineSummary:
     run_id: str
     warehouse: Path
     elapsed_seconds: float
-    documents: int = 0
+    documents: int = 0  # extracted by this run
+    unchanged: int = 0  # loaded before by this extractor, not extracted again
     figures: int = 0
     rejected: dict[str, str] = field(default_factory=dict)  # file name -> reason
     failed_steps: dict[str, str] = field(default_factory=dict)  # step key -> error message
@@ -63,6 +64,7 @@ class PipelineSummary:
         lines = [
             f"Pipeline {outcome} in {self.elapsed_seconds:.1f} s (Dagster run {self.run_id})",
             f"  documents read:     {self.documents}",
+            f"  documents unchanged since loaded (not read again): {self.unchanged}",
             f"  figures extracted:  {self.figures}",
             f"  documents rejected or incomplete: {len(self.rejected)}",
             *(f"    {name}: {reason}" for name, reason in sorted(self.rejected.items())),
@@ -120,6 +122,7 @@ def run_pipeline() -> PipelineSummary:
         if materialization.asset_key == DOCUMENTS_KEY:
             metadata = materialization.metadata
             summary.documents = metadata["documents"].value
+            summary.unchanged = metadata["unchanged_files"].value
             summary.figures = metadata["figures"].value
             summary.rejected = dict(metadata["failures"].value)
     for event in result.all_events:

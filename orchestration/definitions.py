@@ -38,7 +38,7 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_
 
 from extraction import PARSER_VERSION, DocumentStatus
 from orchestration import raw_store, settings, sql
-from orchestration.extract import extract_many
+from orchestration.extract import content_ids, extract_many
 from orchestration.locking import BuildDatabaseLockResource, connect_with_retry, is_lock_error
 from orchestration.names import (
     DBT_RESOURCE,
@@ -55,7 +55,15 @@ from orchestration.names import (
     WRITER_TAG,
 )
 from orchestration.partitions import DOCUMENT_PARTITIONS, disclosure_files
-from orchestration.project import DBT_PROJECT, DbtCli, dbt_run_target, keep_dbt_run
+from orchestration.project import (
+    DBT_PROJECT,
+    DbtCli,
+    dbt_run_target,
+    dbt_sources_fingerprint,
+    keep_dbt_run,
+    models_changed_since_last_build,
+    record_models_built,
+)
 from orchestration.publish import parquet_dir, publish
 from orchestration.resources import WarehouseResource
 from orchestration.validation import (
@@ -143,7 +151,10 @@ def extract_disclosures(
     folder as withdrawn (``raw_store.record_withdrawals``), whichever partitions it covers, so
     that their documents leave the marts; a file loaded again is back.
 
-    Files are extracted in parallel when there are many (``EXTRACTION_WORKERS``) and written
+    A file whose content this extractor (``PARSER_VERSION``, which hashes the extractor's
+    files) already loaded whole, as the file's latest version, is not extracted again
+    (``raw_store.unchanged_files``); the others are extracted in parallel when there are
+    many (``EXTRACTION_WORKERS``) and written
     in batches of ``raw_store.UPSERT_BATCH`` documents, one transaction each. A run of up to
     ``PER_DOCUMENT_EVENTS_LIMIT`` files logs a line and records an observation per document;
     a larger one logs its progress and the failures (``warehouse/disclosures`` lists every
@@ -177,11 +188,11 @@ def extract_disclosures(
         for result, version in zip(batch, versions, strict=True):
             documents.append(_document_summary(result, version))
             if per_document:
-                _log_document(context, documents[-1], len(documents), len(present))
+                _log_document(context, documents[-1], len(documents), len(changed))
             elif documents[-1]["extraction_status"] != DocumentStatus.EXTRACTED:
-                context.log.warning(_document_line(documents[-1], len(documents), len(present)))
+                context.log.warning(_document_line(documents[-1], len(documents), len(changed)))
         if not per_document:
-            context.log.info(f"extracted and loaded {len(documents)} of {len(present)} files")
+            context.log.info(f"extracted and loaded {len(documents)} of {len(changed)} files")
         batch.clear()
 
     # The connection closes before dbt starts: DuckDB allows one writer per file.
@@ -195,7 +206,14 @@ def extract_disclosures(
                 f"{name}: no longer in {source_dir}; withdrawn: its facts leave the warehouse, "
                 "marts.dim_documents keeps it as withdrawn."
             )
-        for result in extract_many(present, warehouse.workers(), PARSER_VERSION):
+        unchanged = raw_store.unchanged_files(con, content_ids(present), PARSER_VERSION)
+        if unchanged:
+            context.log.info(
+                f"{len(unchanged)} of {len(present)} files unchanged since this extractor "
+                f"({PARSER_VERSION}) loaded them: not extracted again"
+            )
+        changed = [path for path in present if path.name not in unchanged]
+        for result in extract_many(changed, warehouse.workers(), PARSER_VERSION):
             batch.append(result)
             if len(batch) == raw_store.UPSERT_BATCH:
                 write(con)
@@ -216,6 +234,7 @@ def extract_disclosures(
             **{f"rows_{table}": rows for table, rows in after.items()},
             **{f"rows_added_{table}": rows - before.get(table, 0) for table, rows in after.items()},
             "documents": len(documents),
+            "unchanged_files": len(unchanged),
             "figures": sum(d["figures"] for d in documents),
             "tokens": sum(d["tokens"] for d in documents),
             "failed_documents": len(failures),
@@ -309,11 +328,21 @@ def dbt_models(
     # dbt runs as a subprocess and finds the build database through DBT_DUCKDB_PATH.
     settings.export_environment(build_db=warehouse.build_db())
     preload_great_expectations()  # for the validation step, while this one waits for dbt
-    target = dbt_run_target(warehouse.dbt_runs_dir(), context.run.run_id)
+    runs = warehouse.dbt_runs_dir()
+    target = dbt_run_target(runs, context.run.run_id)
+    fingerprint = dbt_sources_fingerprint(DBT_PROJECT.project_dir)
+    full_refresh = models_changed_since_last_build(runs, fingerprint)
+    if full_refresh:
+        context.log.info(
+            "No build of these dbt files is recorded for this build database (its first "
+            "build, or models, macros, seeds or vars changed since): --full-refresh rebuilds "
+            "the incremental models from every document."
+        )
     # dbt's unit tests test the models' SQL, not the data: they run in the test suite
     # (tests/integration/test_dbt_unit_tests.py), not in every pipeline run
+    refresh = ["--full-refresh"] if full_refresh else []
     invocation = dbt.cli(
-        ["build", "--exclude-resource-type", "unit_test"],
+        ["build", "--exclude-resource-type", "unit_test", *refresh],
         context=context,
         target_path=target,
         raise_on_error=False,
@@ -321,6 +350,8 @@ def dbt_models(
     events = list(invocation.stream())
     keep_dbt_run(target)
     error = invocation.get_error()
+    if error is None:
+        record_models_built(runs, fingerprint)
     if error is not None and is_lock_error(error):
         raise RetryRequested(max_retries=3, seconds_to_wait=10) from error
 

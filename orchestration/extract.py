@@ -15,6 +15,7 @@ from functools import partial
 from pathlib import Path
 
 from extraction import ExtractionResult, extract_file
+from extraction.document import document_id_for
 from orchestration.raw_store import LoadableResult, loadable
 
 # Below this many files a pool costs more (starting the workers, sending results back)
@@ -40,6 +41,18 @@ def extract_one(path: Path) -> ExtractionResult:
             "yield a failed document, so this is a bug in extraction/; reproduce it "
             f"with extraction.extract_file(Path({str(path)!r}))."
         ) from exc
+
+
+def content_ids(paths: Sequence[Path]) -> dict[str, str]:
+    """The document id of each readable file's bytes now (file name -> id): what the raw
+    layer keys contents by. A file that cannot be read is left out: extraction reports it."""
+    ids = {}
+    for path in paths:
+        try:
+            ids[path.name] = document_id_for(path.read_bytes())
+        except OSError:
+            continue
+    return ids
 
 
 def extract_loadable(path: Path, parser_version: str) -> LoadableResult:

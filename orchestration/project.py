@@ -33,6 +33,8 @@ DBT_PROJECT = DbtProject(
 # Run folders kept in settings.dbt_runs_dir(): the newest this many; older ones are deleted.
 DBT_RUNS_KEPT = 20
 PARTIAL_PARSE = "partial_parse.msgpack"
+# In the dbt run folders: the fingerprint of the dbt files of the last build that succeeded.
+MODELS_FINGERPRINT = "models.fingerprint"
 
 # What dbt parses: a change to any of these makes the manifest stale.
 DBT_SOURCES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/data_tests"]
@@ -161,6 +163,27 @@ def keep_dbt_run(target: Path) -> None:
     folders = sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in folders[:-DBT_RUNS_KEPT]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def models_changed_since_last_build(runs: Path, fingerprint: str) -> bool:
+    """Whether the dbt files (``fingerprint``: :func:`dbt_sources_fingerprint`) differ from
+    those of the last build of this build database that succeeded (recorded in ``runs`` by
+    :func:`record_models_built`), or no build is recorded.
+
+    An incremental model keeps the rows that earlier models and seeds made: when they
+    change, a ``--full-refresh`` rebuilds it from every document, so that an incremental
+    warehouse never holds what a full rebuild would not.
+    """
+    recorded = runs / MODELS_FINGERPRINT
+    return not recorded.exists() or recorded.read_text(encoding="utf-8") != fingerprint
+
+
+def record_models_built(runs: Path, fingerprint: str) -> None:
+    """Record ``fingerprint`` as the dbt files of the build that just succeeded."""
+    runs.mkdir(parents=True, exist_ok=True)
+    partial = runs / f".{MODELS_FINGERPRINT}.{os.getpid()}"
+    partial.write_text(fingerprint, encoding="utf-8")
+    partial.replace(runs / MODELS_FINGERPRINT)
 
 
 def _saved_parse_name() -> str:

@@ -10,7 +10,8 @@ The raw tables come from ``extraction.schema.RAW_TABLES``; this module adds the 
 - ``raw.source_folder`` names the disclosures folder the build database is built from
   (:func:`claim_folder`), so that another folder's releases never mix into it.
 
-Loading is idempotent: a document's rows are deleted from every raw table and inserted again.
+Loading is idempotent: a document's rows are deleted from every raw table and inserted again;
+:func:`unchanged_files` names the files whose loading would change nothing, which a run skips.
 Rows of documents whose file has since changed stay, as old versions; those of a file that
 left the folder stay too, its name on ``raw.file_withdrawals``.
 """
@@ -20,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import Counter
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,7 +31,7 @@ from typing import Any
 import duckdb
 import pandas
 
-from extraction.models import Document, ExtractionResult
+from extraction.models import Document, DocumentStatus, ExtractionResult
 from extraction.schema import RAW_TABLES, rows_for
 from orchestration import settings, sql
 from orchestration.publish import create_database
@@ -326,6 +327,25 @@ def record_withdrawals(
             [withdrawn, _utc(at)],
         )
     return withdrawn
+
+
+def unchanged_files(
+    con: duckdb.DuckDBPyConnection, contents: Mapping[str, str], parser_version: str
+) -> set[str]:
+    """The file names of ``contents`` (file name -> document id of its bytes now) that
+    loading again would leave as they are: the raw layer holds that content as the file's
+    latest version, extracted whole by ``parser_version``, and the file is not withdrawn.
+
+    A run skips them; a file that failed or was read in part is always tried again.
+    """
+    if not contents:
+        return set()
+    names = sorted(contents)
+    rows = con.execute(
+        _raw_sql("raw_unchanged_files"),
+        [names, [contents[name] for name in names], parser_version, DocumentStatus.EXTRACTED],
+    ).fetchall()
+    return {name for (name,) in rows}
 
 
 def claim_folder(

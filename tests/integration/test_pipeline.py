@@ -1,7 +1,8 @@
 """The whole pipeline, end to end, through the function ``make run`` uses.
 
 Runs Dagster in process on a copy of data/disclosures (extraction, dbt build, publish) three
-times: once fresh, once again unchanged (idempotency), once with one file edited (versions).
+times: once fresh, once again unchanged (idempotency: no file read again), once with one file
+edited (versions: that file alone read again).
 """
 
 from __future__ import annotations
@@ -79,6 +80,8 @@ def test_second_run_leaves_raw_tables_identical(first_run: PipelineSummary) -> N
     before = raw_contents(settings.build_db_path())
     second = run_pipeline()
     assert second.success, second.render()
+    # nothing changed: no file read again, and the raw layer as it was
+    assert (second.documents, second.unchanged) == (0, len(input_files()))
     assert raw_contents(settings.build_db_path()) == before
 
 
@@ -87,6 +90,7 @@ def test_changed_file_becomes_version_2(first_run: PipelineSummary) -> None:
     changed.write_bytes(changed.read_bytes() + b"\nA line added after publication.\n")
     third = run_pipeline()
     assert third.success, third.render()
+    assert (third.documents, third.unchanged) == (1, len(input_files()) - 1)
 
     versions = read_all(
         settings.build_db_path(),

@@ -11,12 +11,14 @@ from typing import Any
 import duckdb
 import pytest
 
-from extraction import ExtractionResult, extract_bytes
+from extraction import DocumentStatus, ExtractionResult, extract_bytes
+from extraction.document import document_id_for
 from extraction.schema import RAW_TABLES
 from orchestration import raw_store
 from orchestration.extract import (
     POOL_THRESHOLD,
     ExtractorCrashError,
+    content_ids,
     extract_loadable,
     extract_many,
 )
@@ -167,3 +169,55 @@ def test_a_new_build_database_is_in_the_published_storage_format(
         # so that publishing copies its bytes rather than rewriting it
         assert publish.storage_format(build) == publish.format_of_version(version)
     assert publish.format_of_version("v1.1.0") != publish.storage_format(own)
+
+
+def test_only_files_loading_would_not_change_are_unchanged(tmp_path: Path) -> None:
+    first, second, copy = fixture_results()
+    edited_bytes = (FIXTURES / first.document.file_name).read_bytes() + b"\n"
+    names = [r.document.file_name for r in (first, second, copy)]
+    now = {r.document.file_name: r.document.document_id for r in (first, second, copy)}
+    with raw_store.open_store(tmp_path / "build.duckdb") as con:
+        assert raw_store.unchanged_files(con, now, "v") == set()  # nothing loaded yet
+        raw_store.upsert_results(con, loadable([first, second, copy]), LOADED_AT)
+        assert raw_store.unchanged_files(con, now, "v") == set(names)
+        # another extractor: every file is read again
+        assert raw_store.unchanged_files(con, now, "w") == set()
+        # a file whose bytes changed is read again; the others stay unchanged
+        changed = {**now, first.document.file_name: document_id_for(edited_bytes)}
+        assert raw_store.unchanged_files(con, changed, "v") == set(names[1:])
+        # a file that left the folder and is back is loaded again, to take it off the list
+        raw_store.record_withdrawals(con, names[1:], LOADED_AT)
+        assert raw_store.unchanged_files(con, now, "v") == set(names[1:])
+
+
+def test_a_file_back_to_an_older_content_is_read_again(tmp_path: Path) -> None:
+    first, second, _ = fixture_results()
+    edited = extract_bytes(
+        (FIXTURES / second.document.file_name).read_bytes(), first.document.file_name
+    )
+    with raw_store.open_store(tmp_path / "build.duckdb") as con:
+        raw_store.upsert_results(con, loadable([first]), LOADED_AT)
+        raw_store.upsert_results(con, loadable([edited]), LOADED_AT)  # its version 2
+        back = {first.document.file_name: first.document.document_id}
+        assert raw_store.unchanged_files(con, back, "v") == set()
+
+
+def test_a_document_not_read_whole_is_read_again(tmp_path: Path) -> None:
+    (result, *_) = fixture_results()
+    failed = dataclasses.replace(
+        result,
+        document=dataclasses.replace(result.document, status=DocumentStatus.FAILED),
+    )
+    with raw_store.open_store(tmp_path / "build.duckdb") as con:
+        raw_store.upsert_results(con, loadable([failed]), LOADED_AT)
+        now = {result.document.file_name: result.document.document_id}
+        assert raw_store.unchanged_files(con, now, "v") == set()
+
+
+def test_content_ids_are_the_extractors_and_skip_unreadable_files(tmp_path: Path) -> None:
+    (result, *_) = fixture_results()
+    readable = tmp_path / result.document.file_name
+    readable.write_bytes((FIXTURES / result.document.file_name).read_bytes())
+    assert content_ids([readable, tmp_path / "missing.txt"]) == {
+        readable.name: result.document.document_id
+    }
