@@ -8,12 +8,12 @@ database, dbt's run folders, the validation report and the Dagster home are the 
 settings derive from the warehouse. Both warehouses sit in one folder, the case where their
 derived paths must differ by name alone. One module fixture makes every run once:
 
-1. folder A (the bundled release and the full-year fixture) into warehouse A;
-2. folder B (the small fixture, the same bytes under a second name, an unreadable file)
-   into warehouse B;
-3. folder B into warehouse A, which its build database refuses;
-4. folder A again, without the full-year fixture, into warehouse A;
-5. folder A with the fixture back.
+1. folder A (the bundled release and the full-year fixture) into warehouse A, and at the
+   same time folder B (the small fixture, the same bytes under a second name, an
+   unreadable file) into warehouse B;
+2. folder B into warehouse A, which its build database refuses;
+3. folder A again, without the full-year fixture, into warehouse A;
+4. folder A with the fixture back.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,24 +48,51 @@ def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
         return con.execute(sql, list(params)).fetchall()
 
 
-def run_cli(folder: Path, warehouse: Path) -> subprocess.CompletedProcess[str]:
-    """`python -m orchestration.cli run` on ``folder`` into ``warehouse``, every other path
-    left to the settings."""
+@dataclass
+class Started:
+    """A run :func:`start_cli` started, its output going to a file (a pipe nobody reads
+    while another run is waited on would stall it)."""
+
+    process: subprocess.Popen[bytes]
+    output: Path
+
+
+def start_cli(folder: Path, warehouse: Path) -> Started:
+    """Start `python -m orchestration.cli run` on ``folder`` into ``warehouse``, every other
+    path left to the settings."""
     env = {name: value for name, value in os.environ.items() if name not in DERIVED}
     env.update(DISCLOSURES_DIR=str(folder), WAREHOUSE_PATH=str(warehouse))
-    return subprocess.run(
-        [sys.executable, "-m", "orchestration.cli", "run"],
-        cwd=settings.PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
+    output = warehouse.with_name(f"{warehouse.stem}.run-{time.monotonic_ns()}.log")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with output.open("wb") as sink:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "orchestration.cli", "run"],
+            cwd=settings.PROJECT_ROOT,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+    return Started(process, output)
+
+
+def finish(started: Started) -> subprocess.CompletedProcess[str]:
+    """Wait for a run :func:`start_cli` started: its exit code and what it printed."""
+    try:
+        started.process.wait(timeout=900)
+    except subprocess.TimeoutExpired:
+        started.process.kill()
+        raise
+    said = started.output.read_text(encoding="utf-8", errors="replace")
+    return subprocess.CompletedProcess(started.process.args, started.process.returncode, said)
+
+
+def run_cli(folder: Path, warehouse: Path) -> subprocess.CompletedProcess[str]:
+    """`python -m orchestration.cli run` on ``folder`` into ``warehouse``, to its end."""
+    return finish(start_cli(folder, warehouse))
 
 
 def succeeded(run: subprocess.CompletedProcess[str]) -> None:
-    assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-4000:]
+    assert run.returncode == 0, run.stdout[-8000:]
 
 
 @dataclass
@@ -122,13 +150,15 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     shutil.copy(SMALL_RELEASE, b.folder / COPY_NAME)
     (b.folder / UNREADABLE_NAME).write_bytes(b"\x00\x01 not a release")
 
-    succeeded(run_cli(a.folder, a.path))
+    # the two folders' first runs at once: two warehouses, nothing shared to wait on
+    first_a, first_b = start_cli(a.folder, a.path), start_cli(b.folder, b.path)
+    succeeded(finish(first_a))
+    succeeded(finish(first_b))
     a.snapshot("first")
     [(removed_id,)] = query(
         a.path, "select document_id from marts.dim_documents where file_name = ?", REMOVED.name
     )
     removed_facts_before = a.facts_of(removed_id)
-    succeeded(run_cli(b.folder, b.path))
     b.snapshot("first")
 
     a_bytes_before_refusal = a.path.read_bytes()
