@@ -1,6 +1,6 @@
 """The facts are loaded incrementally by document (intermediate.int_facts_loaded), which
 fct_financial_facts publishes; a run after the dbt files changed rebuilds them from every
-document (--full-refresh), and gives the same facts."""
+document (--full-refresh), and publishes the same marts, table by table."""
 
 from __future__ import annotations
 
@@ -28,6 +28,21 @@ def _facts(database: Path) -> set[tuple]:
     return set(rows)
 
 
+def _marts(database: Path) -> dict[str, list[tuple]]:
+    """Every row of every table of the published warehouse's marts, sorted; the facts'
+    source_label left out (the test marks one, which a full rebuild must not keep)."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        tables = con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
+        ).fetchall()
+        rows = {}
+        for (table,) in tables:
+            columns = "* exclude (source_label)" if table == "fct_financial_facts" else "*"
+            found = con.execute(f"select {columns} from marts.{table}").fetchall()
+            rows[table] = sorted(found, key=repr)
+        return rows
+
+
 def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
     pipeline_workspace: Path,
 ) -> None:
@@ -49,6 +64,7 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
     assert second.success, second.render()
     assert (second.documents, second.unchanged) == (1, 1)  # the new file alone is read
     after = _facts(build)
+    incremental_marts = _marts(settings.warehouse_path())
     assert before <= after
     new_documents = {row[1] for row in after} - {row[1] for row in before}
     assert len(new_documents) == 1
@@ -73,3 +89,9 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
             "select count(*) from marts.fct_financial_facts where source_label = ?", [SENTINEL]
         ).fetchall()
     assert marked == 0
+    # the published warehouse, table by table, as the incremental run published it
+    rebuilt_marts = _marts(settings.warehouse_path())
+    assert rebuilt_marts.keys() == incremental_marts.keys()
+    for table, rows in incremental_marts.items():
+        assert rebuilt_marts[table] == rows, table
+    assert len(incremental_marts) > 5 and all(incremental_marts.values())
