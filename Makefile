@@ -81,22 +81,22 @@ docs-check: install browser ## build the dbt docs and check they render offline 
 # sqlfluff's dbt templater opens the profile's database and writes dbt's parse state: an
 # in-memory database and a scratch target folder keep lint away from the build database (and
 # its single-writer lock) and from target/, whose manifest and parse state the pipeline uses
-# (a lint used to leave the parse state of its in-memory profile there, which the next run
-# threw away and parsed anew). So lint can run beside the tests.
-SQLFLUFF_DBT := DBT_DUCKDB_PATH=:memory: $(BIN)/sqlfluff
+# (a lint used to leave the parse state of its in-memory profile there, where dbt run by
+# hand and dagster-dbt look for one). So lint can run beside the tests.
+# $(call sqlfluff_dbt,lint) or $(call sqlfluff_dbt,fix): sqlfluff on the dbt models.
+sqlfluff_dbt = scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
+	DBT_DUCKDB_PATH=:memory: DBT_TARGET_PATH=$$scratch DBT_LOG_PATH=$$scratch \
+	$(BIN)/sqlfluff $(1) models analyses
 lint: install ## ruff check, ruff format --check, sqlfluff lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
-	echo "sqlfluff lint models analyses" && \
-	DBT_TARGET_PATH=$$scratch DBT_LOG_PATH=$$scratch $(SQLFLUFF_DBT) lint models analyses
+	@echo "sqlfluff lint models analyses" && $(call sqlfluff_dbt,lint)
 	$(BIN)/sqlfluff lint --templater python orchestration/sql reporting/sql
 
 format: install ## apply ruff and sqlfluff fixes
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
-	@scratch=$$(mktemp -d) && trap 'rm -rf "$$scratch"' EXIT && \
-	DBT_TARGET_PATH=$$scratch DBT_LOG_PATH=$$scratch $(SQLFLUFF_DBT) fix models analyses
+	@echo "sqlfluff fix models analyses" && $(call sqlfluff_dbt,fix)
 	$(BIN)/sqlfluff fix --templater python orchestration/sql reporting/sql
 
 # Test modules run in parallel on the two cores, each module on one worker (--dist loadfile:
