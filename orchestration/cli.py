@@ -22,12 +22,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from orchestration import settings
-from orchestration.names import DOCUMENTS_ASSET, EXTRACT_OP_NAME, JOB_NAME, PARTITIONS_NAME
+from orchestration.names import (
+    DOCUMENTS_ASSET,
+    DOCUMENTS_READ_KEY,
+    EXTRACT_OP_NAME,
+    FAILURES_KEY,
+    FIGURES_KEY,
+    JOB_NAME,
+    PARTITIONS_NAME,
+    UNCHANGED_FILES_KEY,
+    UP_TO_DATE_KEY,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from dagster import DagsterInstance
+    from dagster import AssetKey, DagsterInstance, ExecuteInProcessResult
     from dagster_shared.error import SerializableErrorInfo
 
 # Dagster, dagster-dbt and the definitions are imported where they are used, not here: the
@@ -57,6 +67,8 @@ class PipelineSummary:
     rejected: dict[str, str] = field(default_factory=dict)  # file name -> reason
     failed_steps: dict[str, str] = field(default_factory=dict)  # step key -> error message
     quarantined: dict[str, str] = field(default_factory=dict)  # file name -> reason
+    # the run whose publish was current, when nothing changed and this run built nothing
+    current_publish_run: str | None = None
 
     def render(self) -> str:
         """A few lines for the terminal."""
@@ -71,6 +83,11 @@ class PipelineSummary:
             f"  documents quarantined: {len(self.quarantined)}",
             *(f"    {name}: {reason}" for name, reason in sorted(self.quarantined.items())),
         ]
+        if self.success and self.current_publish_run is not None:
+            lines.append(
+                f"  nothing changed since run {self.current_publish_run} published the "
+                "warehouse: no build, validation or publish"
+            )
         if self.success:
             lines.append(f"  warehouse:          {self.warehouse}")
         else:
@@ -118,19 +135,34 @@ def run_pipeline() -> PipelineSummary:
         warehouse=settings.warehouse_path(),
         elapsed_seconds=time.monotonic() - started,
     )
-    for materialization in result.asset_materializations_for_node(EXTRACT_OP_NAME):
-        if materialization.asset_key == DOCUMENTS_KEY:
-            metadata = materialization.metadata
-            summary.documents = metadata["documents"].value
-            summary.unchanged = metadata["unchanged_files"].value
-            summary.figures = metadata["figures"].value
-            summary.rejected = dict(metadata["failures"].value)
+    _read_extraction(summary, result, DOCUMENTS_KEY)
     for event in result.all_events:
         if event.is_step_failure and event.step_key is not None:
             summary.failed_steps[event.step_key] = _root_cause(event.step_failure_data.error)
     if summary.success:
         summary.quarantined = _quarantined(summary.warehouse)
     return summary
+
+
+def _read_extraction(
+    summary: PipelineSummary, result: ExecuteInProcessResult, documents_key: AssetKey
+) -> None:
+    """Fill ``summary`` from the extraction step's metadata: on its materialization, or on
+    its observation when the run found the published warehouse current and ended there."""
+    events = [
+        *result.asset_materializations_for_node(EXTRACT_OP_NAME),
+        *result.asset_observations_for_node(EXTRACT_OP_NAME),
+    ]
+    for event in events:
+        metadata = event.metadata
+        if event.asset_key != documents_key or DOCUMENTS_READ_KEY not in metadata:
+            continue  # another asset's, or one document's observation
+        summary.documents = metadata[DOCUMENTS_READ_KEY].value
+        summary.unchanged = metadata[UNCHANGED_FILES_KEY].value
+        summary.figures = metadata[FIGURES_KEY].value
+        summary.rejected = dict(metadata[FAILURES_KEY].value)
+        if UP_TO_DATE_KEY in metadata:
+            summary.current_publish_run = metadata[UP_TO_DATE_KEY].value
 
 
 def _open_instance() -> DagsterInstance:

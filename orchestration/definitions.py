@@ -37,13 +37,16 @@ from dagster import (
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, dbt_assets
 
 from extraction import PARSER_VERSION, DocumentStatus
-from orchestration import raw_store, settings, sql
+from orchestration import raw_store, settings, sql, up_to_date
 from orchestration.extract import content_ids, extract_many
 from orchestration.locking import BuildDatabaseLockResource, connect_with_retry, is_lock_error
 from orchestration.names import (
     DBT_RESOURCE,
     DOCUMENTS_ASSET,
+    DOCUMENTS_READ_KEY,
     EXTRACT_OP_NAME,
+    FAILURES_KEY,
+    FIGURES_KEY,
     JOB_NAME,
     LOCK_RESOURCE,
     PARTITION_TAG,
@@ -51,6 +54,8 @@ from orchestration.names import (
     PUBLISHED_ASSET,
     RANGE_END_TAG,
     RANGE_START_TAG,
+    UNCHANGED_FILES_KEY,
+    UP_TO_DATE_KEY,
     WAREHOUSE_RESOURCE,
     WRITER_TAG,
 )
@@ -133,6 +138,8 @@ def _raw_row_counts(con: Any) -> dict[str, int]:
             "raw.source_folder), written from the disclosure files: one partition per file "
             "in DISCLOSURES_DIR.",
             kinds={"python", "duckdb"},
+            # not materialized by a run that finds the published warehouse current
+            skippable=True,
         )
     ],
     partitions_def=DOCUMENT_PARTITIONS,
@@ -143,7 +150,7 @@ def extract_disclosures(
     context: AssetExecutionContext,
     warehouse: WarehouseResource,
     build_db_lock: BuildDatabaseLockResource,
-) -> MaterializeResult:
+) -> Iterator[MaterializeResult]:
     """Extract the run's disclosure files and upsert them into the raw tables.
 
     The build database belongs to one folder (``raw_store.claim_folder``: another folder is
@@ -160,6 +167,11 @@ def extract_disclosures(
     a larger one logs its progress and the failures (``warehouse/disclosures`` lists every
     document). The materialization's metadata is written once per partition of the run, so
     it stays small: counts and the failures, not a table of every document.
+
+    When the raw layer is then what the current published warehouse was built from, and the
+    code that builds, checks and publishes it is unchanged (``up_to_date.current_publish``),
+    the step materializes nothing, records its counts as an observation and the run ends:
+    Dagster skips the dbt build, the validation and the publish.
     """
     del build_db_lock  # held for the whole run; required so that the run takes it
     source_dir = warehouse.disclosures()
@@ -219,32 +231,65 @@ def extract_disclosures(
                 write(con)
         write(con)
         after = _raw_row_counts(con)
+        state = raw_store.raw_state(con)
 
+    metadata = _extraction_metadata(
+        before, after, documents, len(unchanged), missing, withdrawn, source_dir
+    )
+    current = up_to_date.current_publish(
+        warehouse.validation_dir(), state, up_to_date.pipeline_fingerprint(), warehouse.warehouse()
+    )
+    if current is None:
+        yield MaterializeResult(metadata=metadata)
+        return
+    # Not materialized: nothing changed, and the steps downstream are skipped.
+    context.log.info(
+        f"Nothing changed since run {current.run_id} published {warehouse.warehouse()} "
+        f"({current.published_at}): the same raw layer, dbt project, checks and pipeline "
+        "code. The published warehouse is current; the dbt build, the validation and the "
+        "publish are skipped."
+    )
+    context.log_event(
+        AssetObservation(
+            asset_key=DOCUMENTS_KEY, metadata={**metadata, UP_TO_DATE_KEY: current.run_id}
+        )
+    )
+
+
+def _extraction_metadata(
+    before: Mapping[str, int],
+    after: Mapping[str, int],
+    documents: list[dict[str, Any]],
+    unchanged: int,
+    missing: list[str],
+    withdrawn: list[str],
+    source_dir: Any,
+) -> dict[str, Any]:
+    """What the extraction step did, for its materialization (or observation): row counts
+    and how they moved, per raw table, and the documents read, skipped, failed or gone."""
     failures = {
         d["file_name"]: f"{d['extraction_status']}: {d['error'] or 'no reason'}"
         for d in documents
         if d["extraction_status"] != DocumentStatus.EXTRACTED
     }
-    return MaterializeResult(
-        metadata={
-            # the same "what changed" as every other asset, on raw.documents
-            "dagster/row_count": after["documents"],
-            "rows_before": before.get("documents", 0),
-            "rows_added": after["documents"] - before.get("documents", 0),
-            **{f"rows_{table}": rows for table, rows in after.items()},
-            **{f"rows_added_{table}": rows - before.get(table, 0) for table, rows in after.items()},
-            "documents": len(documents),
-            "unchanged_files": len(unchanged),
-            "figures": sum(d["figures"] for d in documents),
-            "tokens": sum(d["tokens"] for d in documents),
-            "failed_documents": len(failures),
-            "failures": MetadataValue.json(failures),
-            "missing_files": MetadataValue.json(missing),
-            "withdrawn_files": MetadataValue.json(withdrawn),
-            "source_dir": MetadataValue.path(str(source_dir)),
-            "parser_version": PARSER_VERSION,
-        }
-    )
+    return {
+        # the same "what changed" as every other asset, on raw.documents
+        "dagster/row_count": after["documents"],
+        "rows_before": before.get("documents", 0),
+        "rows_added": after["documents"] - before.get("documents", 0),
+        **{f"rows_{table}": rows for table, rows in after.items()},
+        **{f"rows_added_{table}": rows - before.get(table, 0) for table, rows in after.items()},
+        DOCUMENTS_READ_KEY: len(documents),
+        UNCHANGED_FILES_KEY: unchanged,
+        FIGURES_KEY: sum(d["figures"] for d in documents),
+        "tokens": sum(d["tokens"] for d in documents),
+        "failed_documents": len(failures),
+        FAILURES_KEY: MetadataValue.json(failures),
+        "missing_files": MetadataValue.json(missing),
+        "withdrawn_files": MetadataValue.json(withdrawn),
+        "source_dir": MetadataValue.path(str(source_dir)),
+        "parser_version": PARSER_VERSION,
+    }
 
 
 def _document_summary(result: raw_store.LoadableResult, version: int) -> dict[str, Any]:
@@ -389,7 +434,9 @@ def published_warehouse(
 ) -> MaterializeResult:
     """Copy the validated build database over the published warehouse, atomically.
 
-    Refuses any build whose content is not the one that last passed validation.
+    Refuses any build whose content is not the one that last passed validation. Records
+    what it published from (``up_to_date.record_publish``), so that a run with nothing
+    changed can stop after its extraction step.
     """
     del build_db_lock
     build_db = warehouse.build_db()
@@ -397,6 +444,11 @@ def published_warehouse(
     sha256 = assert_validated(build_db, report_dir)
     target = publish(build_db, warehouse.warehouse())
     context.log.info(f"published {target}")
+    with connect_with_retry(build_db, read_only=True) as con:
+        state = raw_store.raw_state(con)
+    up_to_date.record_publish(
+        report_dir, state, up_to_date.pipeline_fingerprint(), target, context.run.run_id
+    )
 
     with connect_with_retry(target, read_only=True) as con:
         documents = con.execute(sql.load("published_documents")).fetchall()

@@ -37,3 +37,11 @@ RANGE_END_TAG = "dagster/asset_partition_range_end"
 WAREHOUSE_RESOURCE = "warehouse"
 LOCK_RESOURCE = "build_db_lock"
 DBT_RESOURCE = "dbt"
+
+# Metadata of the extraction step (raw/documents) that the command line's summary reads.
+DOCUMENTS_READ_KEY = "documents"  # files extracted by the run
+UNCHANGED_FILES_KEY = "unchanged_files"  # files not extracted again
+FIGURES_KEY = "figures"
+FAILURES_KEY = "failures"  # file name -> why it was rejected or read in part
+# On the extraction's observation when the run ended there: the run whose publish is current.
+UP_TO_DATE_KEY = "current_publish_run"

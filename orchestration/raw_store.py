@@ -348,6 +348,14 @@ def unchanged_files(
     return {name for (name,) in rows}
 
 
+def raw_state(con: duckdb.DuckDBPyConnection) -> str:
+    """A hash of what the models read from the raw layer (``sql/raw_state.sql``): equal
+    hashes, the same documents, versions, withdrawals and folder. Rewriting a document with
+    the same outcome (a failed file read again) leaves it as it was."""
+    ((state,),) = con.execute(_raw_sql("raw_state")).fetchall()
+    return state
+
+
 def claim_folder(
     con: duckdb.DuckDBPyConnection, build_db: Path, folder: Path, at: dt.datetime
 ) -> None:

@@ -4,6 +4,7 @@ document (--full-refresh), and publishes the same marts, table by table."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pytest
 from orchestration import settings
 from orchestration.cli import run_pipeline
 from orchestration.project import MODELS_FINGERPRINT
+from orchestration.up_to_date import PUBLISH_RECORD_NAME
 
 pytestmark = pytest.mark.integration
 
@@ -26,6 +28,13 @@ def _facts(database: Path) -> set[tuple]:
             "select fact_id, document_id, value, is_latest from marts.fct_financial_facts"
         ).fetchall()
     return set(rows)
+
+
+def _record_publish_by_older_code() -> None:
+    """Make the last publish's record say another checkout's code published it."""
+    path = settings.validation_dir() / PUBLISH_RECORD_NAME
+    record = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**record, "pipeline": "an older checkout"}), encoding="utf-8")
 
 
 def _marts(database: Path) -> dict[str, list[tuple]]:
@@ -76,9 +85,12 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
 
     # The dbt files as if changed since the last build (a seed or model edited): the next
     # run reads no file again but rebuilds the incremental models from every document.
+    # (Both records of them: the last build's, and the last publish's, without which the
+    # run would find the published warehouse current and end after extraction.)
     record = settings.dbt_runs_dir() / MODELS_FINGERPRINT
     recorded = record.read_text(encoding="utf-8")
     record.write_text("the dbt files of an older checkout", encoding="utf-8")
+    _record_publish_by_older_code()
     third = run_pipeline()
     assert third.success, third.render()
     assert (third.documents, third.unchanged) == (0, 2)

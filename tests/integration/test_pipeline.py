@@ -1,8 +1,8 @@
 """The whole pipeline, end to end, through the function ``make run`` uses.
 
 Runs Dagster in process on a copy of data/disclosures (extraction, dbt build, publish) three
-times: once fresh, once again unchanged (idempotency: no file read again), once with one file
-edited (versions: that file alone read again).
+times: once fresh, once again unchanged (idempotency: no file read again, and nothing built
+or published again), once with one file edited (versions: that file alone read again).
 """
 
 from __future__ import annotations
@@ -78,11 +78,19 @@ def test_published_warehouse_opens_read_only_with_staging_views(
 
 def test_second_run_leaves_raw_tables_identical(first_run: PipelineSummary) -> None:
     before = raw_contents(settings.build_db_path())
+    published = settings.warehouse_path().stat()
+    dbt_runs = sorted(settings.dbt_runs_dir().iterdir())
     second = run_pipeline()
     assert second.success, second.render()
     # nothing changed: no file read again, and the raw layer as it was
     assert (second.documents, second.unchanged) == (0, len(input_files()))
     assert raw_contents(settings.build_db_path()) == before
+    # and the run ended there: no dbt run, the published file the first run's
+    assert second.current_publish_run == first_run.run_id
+    assert f"since run {first_run.run_id}" in second.render()
+    assert sorted(settings.dbt_runs_dir().iterdir()) == dbt_runs
+    after = settings.warehouse_path().stat()
+    assert (after.st_ino, after.st_mtime_ns) == (published.st_ino, published.st_mtime_ns)
 
 
 def test_changed_file_becomes_version_2(first_run: PipelineSummary) -> None:
@@ -91,6 +99,7 @@ def test_changed_file_becomes_version_2(first_run: PipelineSummary) -> None:
     third = run_pipeline()
     assert third.success, third.render()
     assert (third.documents, third.unchanged) == (1, len(input_files()) - 1)
+    assert third.current_publish_run is None  # built, validated and published
 
     versions = read_all(
         settings.build_db_path(),

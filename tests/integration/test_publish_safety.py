@@ -151,6 +151,9 @@ def test_a_killed_run_leaves_the_warehouse_intact_and_the_next_run_succeeds(
     before = _digest(published)
     build = settings.build_db_path()
     started = build.stat().st_mtime
+    # A file edited, so that the run has work to do: read it, build, validate, publish.
+    edited = sorted(settings.disclosures_dir().iterdir())[0]
+    edited.write_bytes(edited.read_bytes() + b"\nA line added after publication.\n")
     process = subprocess.Popen(
         [sys.executable, "-m", "orchestration.cli", "run"],
         cwd=settings.PROJECT_ROOT,
@@ -176,3 +179,5 @@ def test_a_killed_run_leaves_the_warehouse_intact_and_the_next_run_succeeds(
 
     again = run_pipeline()
     assert again.success, again.render()
+    assert again.current_publish_run is None  # the killed run's work is built and published
+    assert _digest(published) != before

@@ -221,3 +221,31 @@ def test_content_ids_are_the_extractors_and_skip_unreadable_files(tmp_path: Path
     assert content_ids([readable, tmp_path / "missing.txt"]) == {
         readable.name: result.document.document_id
     }
+
+
+def test_the_raw_state_changes_with_what_the_models_read_and_only_then(tmp_path: Path) -> None:
+    first, second, _ = fixture_results()
+    failed = dataclasses.replace(
+        second, document=dataclasses.replace(second.document, status=DocumentStatus.FAILED)
+    )
+    edited = extract_bytes(
+        (FIXTURES / first.document.file_name).read_bytes() + b"\n", first.document.file_name
+    )
+    later = LOADED_AT + dt.timedelta(days=1)
+    with raw_store.open_store(tmp_path / "build.duckdb") as con:
+        empty = raw_store.raw_state(con)
+        raw_store.upsert_results(con, loadable([first, failed]), LOADED_AT)
+        loaded = raw_store.raw_state(con)
+        assert loaded != empty
+        # the failed file read again a day later, with the same outcome: the same state
+        raw_store.upsert_results(con, loadable([failed]), later)
+        assert raw_store.raw_state(con) == loaded
+        # another extractor's rows, a new version, a withdrawal: each another state
+        raw_store.upsert_results(con, [raw_store.loadable(failed, "w")], later)
+        other_extractor = raw_store.raw_state(con)
+        assert other_extractor != loaded
+        raw_store.upsert_results(con, loadable([edited]), later)
+        new_version = raw_store.raw_state(con)
+        assert new_version not in (loaded, other_extractor)
+        raw_store.record_withdrawals(con, [first.document.file_name], later)
+        assert raw_store.raw_state(con) not in (loaded, other_extractor, new_version)

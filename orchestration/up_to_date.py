@@ -1,0 +1,105 @@
+"""Whether the published warehouse is already what a run would publish, so the run can stop.
+
+A run's output is decided by three things: the raw layer the models read
+(:func:`orchestration.raw_store.raw_state`), the code that turns it into the published file
+(:func:`pipeline_fingerprint`: the dbt project, the Great Expectations suites, the
+orchestration, the storage version the file is written in), and the published file itself.
+Each publish records the first two and the file it wrote (:func:`record_publish`, beside the
+validation stamp). When a run finds, after its extraction step, the same raw layer, the same
+code and the same file, building, validating and publishing again would give the same warehouse:
+:func:`current_publish` says so and the run ends there (``extract_disclosures``). Anything else
+(a changed or withdrawn file, an edited model or suite, a published file replaced or removed,
+a build that failed validation since) builds as before.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from extraction.fingerprint import source_fingerprint
+from orchestration import settings
+from orchestration.project import dbt_sources_fingerprint
+
+# Beside the validation stamp (validation.STAMP_NAME), in the warehouse's validation folder.
+PUBLISH_RECORD_NAME = "published_build.json"
+
+_PACKAGES = ("expectations", "orchestration")
+
+
+def pipeline_fingerprint(project_dir: Path = settings.PROJECT_ROOT) -> str:
+    """A hash of what turns the raw layer into the published file: the dbt files, the
+    Great Expectations suites and the orchestration's code (every file of both packages), and
+    the storage version the warehouse is written in. The extractor is not in it: its version
+    is in every raw document row, so the raw layer's state covers it."""
+    parts = [
+        dbt_sources_fingerprint(project_dir),
+        *(source_fingerprint(project_dir / package, length=64) for package in _PACKAGES),
+        settings.warehouse_storage_version(),
+    ]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PublishRecord:
+    """What the last publish was made from, and the file it wrote."""
+
+    raw_state: str
+    pipeline: str
+    warehouse: str  # the file's identity when written: see _file_identity
+    run_id: str
+    published_at: str  # ISO 8601, UTC
+
+    @classmethod
+    def read(cls, path: Path) -> PublishRecord | None:
+        """The record at ``path``; none if absent or not a record this code wrote."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**{name: str(data[name]) for name in cls.__dataclass_fields__})
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+
+def _file_identity(path: Path) -> str:
+    """Device, inode, size and modification time: another file, or this one rewritten,
+    has another identity (a publish replaces the file whole, under a new inode)."""
+    stat = path.stat()
+    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def record_publish(
+    report_dir: Path, raw_state: str, pipeline: str, warehouse: Path, run_id: str
+) -> Path:
+    """Record that ``warehouse`` was just published from ``raw_state`` by ``pipeline``."""
+    record = PublishRecord(
+        raw_state=raw_state,
+        pipeline=pipeline,
+        warehouse=_file_identity(warehouse),
+        run_id=run_id,
+        published_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    report_dir.mkdir(parents=True, exist_ok=True)
+    path = report_dir / PUBLISH_RECORD_NAME
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(json.dumps(record.__dict__, indent=2), encoding="utf-8")
+    partial.replace(path)
+    return path
+
+
+def current_publish(
+    report_dir: Path, raw_state: str, pipeline: str, warehouse: Path
+) -> PublishRecord | None:
+    """The last publish's record if ``warehouse`` is still the file it wrote, from this
+    ``raw_state`` by this ``pipeline``; else none, and the run builds."""
+    record = PublishRecord.read(report_dir / PUBLISH_RECORD_NAME)
+    if record is None or (record.raw_state, record.pipeline) != (raw_state, pipeline):
+        return None
+    try:
+        identity = _file_identity(warehouse)
+    except OSError:
+        return None
+    return record if identity == record.warehouse else None
