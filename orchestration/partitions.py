@@ -34,6 +34,14 @@ def disclosure_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.iterdir() if not p.name.startswith(".") and not p.is_dir())
 
 
+def file_signature(path: Path) -> str:
+    """Size and modification time of the entry ``path`` (not what a link points to): a cheap
+    test of whether a file may have changed, which a copy that keeps times (``cp -a``,
+    ``shutil.copy2``) keeps too."""
+    stat = path.lstat()
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
 @dataclass(frozen=True)
 class PartitionSync:
     """What :func:`sync_partitions` changed, and the keys a run of everything covers."""

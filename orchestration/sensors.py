@@ -42,7 +42,12 @@ from orchestration.names import (
     SCHEDULE_NAME,
     SENSOR_NAME,
 )
-from orchestration.partitions import DOCUMENT_PARTITIONS, disclosure_files, sync_partitions
+from orchestration.partitions import (
+    DOCUMENT_PARTITIONS,
+    disclosure_files,
+    file_signature,
+    sync_partitions,
+)
 from orchestration.resources import WarehouseResource
 
 # After the exchange's disclosures of the day: most releases come out at 15:00 JST or later.
@@ -69,12 +74,6 @@ class FolderCursor:
     def dump(self) -> str:
         """The cursor as JSON, for Dagster to keep between ticks."""
         return json.dumps({"files": self.files, "unreadable": self.unreadable}, sort_keys=True)
-
-
-def _signature(path: Path) -> str:
-    """Size and modification time: a cheap test of whether a file may have changed."""
-    stat = path.lstat()
-    return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
 def _published_contents(warehouse: Path) -> set[tuple[str, str]]:
@@ -117,7 +116,7 @@ def scan_folder(
         name = path.name
         known = cursor.files.get(name)
         try:
-            signature = _signature(path)
+            signature = file_signature(path)
             if known is not None and known["signature"] == signature:
                 scan.cursor.files[name] = known
                 continue
@@ -125,7 +124,7 @@ def scan_folder(
         except OSError as error:
             # Report once per state of the file, instead of failing every tick.
             try:
-                state = _signature(path)
+                state = file_signature(path)
             except OSError:
                 state = "unstat-able"
             if scan.cursor.unreadable.get(name) != state:

@@ -8,8 +8,9 @@ Each publish records the first two and the file it wrote (:func:`record_publish`
 validation stamp). When a run finds, after its extraction step, the same raw layer, the same
 code and the same file, building, validating and publishing again would give the same warehouse:
 :func:`current_publish` says so and the run ends there (``extract_disclosures``). Anything else
-(a changed or withdrawn file, an edited model or suite, a published file replaced or removed,
-a build that failed validation since) builds as before.
+(a changed or withdrawn file, an edited model or suite, a published file replaced, rewritten
+or removed, a build that failed validation since) builds as before. A workspace copied whole
+with its times (``cp -a``) is still current.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from extraction.fingerprint import source_fingerprint
 from orchestration import settings
+from orchestration.partitions import file_signature
 from orchestration.project import dbt_sources_fingerprint
 
 # Beside the validation stamp (validation.STAMP_NAME), in the warehouse's validation folder.
@@ -50,7 +52,7 @@ class PublishRecord:
 
     raw_state: str
     pipeline: str
-    warehouse: str  # the file's identity when written: see _file_identity
+    warehouse: str  # the file's size and time when written (partitions.file_signature)
     run_id: str
     published_at: str  # ISO 8601, UTC
 
@@ -64,13 +66,6 @@ class PublishRecord:
             return None
 
 
-def _file_identity(path: Path) -> str:
-    """Device, inode, size and modification time: another file, or this one rewritten,
-    has another identity (a publish replaces the file whole, under a new inode)."""
-    stat = path.stat()
-    return f"{stat.st_dev}:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
-
-
 def record_publish(
     report_dir: Path, raw_state: str, pipeline: str, warehouse: Path, run_id: str
 ) -> Path:
@@ -78,7 +73,7 @@ def record_publish(
     record = PublishRecord(
         raw_state=raw_state,
         pipeline=pipeline,
-        warehouse=_file_identity(warehouse),
+        warehouse=file_signature(warehouse),
         run_id=run_id,
         published_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
@@ -99,7 +94,7 @@ def current_publish(
     if record is None or (record.raw_state, record.pipeline) != (raw_state, pipeline):
         return None
     try:
-        identity = _file_identity(warehouse)
+        signature = file_signature(warehouse)
     except OSError:
         return None
-    return record if identity == record.warehouse else None
+    return record if signature == record.warehouse else None

@@ -128,3 +128,19 @@ def shared_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -
                 assert settings.warehouse_path() == warehouse
             built.write_text(summary.run_id, encoding="utf-8")
     return warehouse
+
+
+@pytest.fixture(scope="module")
+def shared_workspace_copy(
+    shared_warehouse: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """A copy of the whole workspace the session's shared run left (its disclosures, build
+    database, published warehouse, validation and Dagster home), every path setting pointed
+    into it: for a module whose tests start from a published warehouse and change it,
+    without a pipeline run of its own. Copied whole, with the files' times, as a user may
+    move a workspace; the next run there builds its changes as it would in the original."""
+    source = shared_warehouse.parent.parent
+    workspace = tmp_path_factory.mktemp("shared_copy")
+    shutil.copytree(source, workspace, symlinks=True, dirs_exist_ok=True)
+    with workspace_environment(workspace):
+        yield workspace

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -37,13 +38,25 @@ def test_another_raw_layer_or_code_is_not(published: Path) -> None:
     assert current(published, pipeline="code-2") is None
 
 
-def test_a_published_file_replaced_or_removed_is_not(published: Path) -> None:
+def test_a_published_file_replaced_rewritten_or_removed_is_not(published: Path) -> None:
+    written = published.stat().st_mtime_ns
     replacement = published.with_name("other.duckdb")
-    replacement.write_bytes(b"the published file")  # the same bytes, another file
+    replacement.write_bytes(b"the published file")  # the same bytes, written later
+    os.utime(replacement, ns=(written + 1_000_000, written + 1_000_000))
     replacement.replace(published)
+    assert current(published) is None
+    published.write_bytes(b"the published file, rewritten")
     assert current(published) is None
     published.unlink()
     assert current(published) is None
+
+
+def test_a_workspace_copied_whole_with_its_times_is_still_current(
+    published: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(published.parent, copy, ignore=shutil.ignore_patterns("copy"))
+    assert current(copy / published.name) == "run-1"
 
 
 def test_a_missing_or_foreign_record_is_not(published: Path) -> None:
