@@ -70,10 +70,11 @@ def sync_partitions(instance: DagsterInstance, files: Sequence[Path]) -> Partiti
     name = PARTITIONS_NAME
     wanted = [path.name for path in files]
     existing = instance.get_dynamic_partitions(name)
-    removed = [key for key in existing if key not in set(wanted)]
+    wanted_keys, existing_keys = set(wanted), set(existing)  # once: a set per key was O(n^2)
+    removed = [key for key in existing if key not in wanted_keys]
     for key in removed:
         instance.delete_dynamic_partition(name, key)
-    added = [key for key in wanted if key not in set(existing)]
+    added = [key for key in wanted if key not in existing_keys]
     if added:
         instance.add_dynamic_partitions(name, added)
     return PartitionSync(keys=instance.get_dynamic_partitions(name), added=added, removed=removed)
