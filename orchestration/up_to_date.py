@@ -9,8 +9,9 @@ validation stamp). When a run finds, after its extraction step, the same raw lay
 code and the same file, building, validating and publishing again would give the same warehouse:
 :func:`current_publish` says so and the run ends there (``extract_disclosures``). Anything else
 (a changed or withdrawn file, an edited model or suite, a published file replaced, rewritten
-or removed, a build that failed validation since) builds as before. A workspace copied whole
-with its times (``cp -a``) is still current.
+or removed, a build that failed validation since) builds as before. A published file copied
+with its times (``cp -a``) keeps its signature; a workspace moved whole still builds once,
+because the raw layer records its folder's path (``raw_store.claim_folder``).
 """
 
 from __future__ import annotations

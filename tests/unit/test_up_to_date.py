@@ -51,7 +51,7 @@ def test_a_published_file_replaced_rewritten_or_removed_is_not(published: Path) 
     assert current(published) is None
 
 
-def test_a_workspace_copied_whole_with_its_times_is_still_current(
+def test_a_published_file_copied_with_its_times_keeps_its_signature(
     published: Path, tmp_path: Path
 ) -> None:
     copy = tmp_path / "copy"
