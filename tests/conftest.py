@@ -138,7 +138,8 @@ def shared_workspace_copy(
     database, published warehouse, validation and Dagster home), every path setting pointed
     into it: for a module whose tests start from a published warehouse and change it,
     without a pipeline run of its own. Copied whole, with the files' times, as a user may
-    move a workspace; the next run there builds its changes as it would in the original."""
+    move a workspace: the next run there reads only the files that changed, and builds
+    (the raw layer records the folder's new path)."""
     source = shared_warehouse.parent.parent
     workspace = tmp_path_factory.mktemp("shared_copy")
     shutil.copytree(source, workspace, symlinks=True, dirs_exist_ok=True)
