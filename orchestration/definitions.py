@@ -15,6 +15,7 @@ for a new or changed file, the daily schedule for every file.
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
 
 from dagster import (
@@ -263,7 +264,7 @@ def _extraction_metadata(
     unchanged: int,
     missing: list[str],
     withdrawn: list[str],
-    source_dir: Any,
+    source_dir: Path,
 ) -> dict[str, Any]:
     """What the extraction step did, for its materialization (or observation): row counts
     and how they moved, per raw table, and the documents read, skipped, failed or gone."""
