@@ -32,7 +32,8 @@ $(BIN)/python:
 # (UV_NATIVE_TLS), and reads the index from UV_INDEX_URL, not pip's config: where it cannot
 # install, pip installs the same lock instead, after saying so. Modules are byte-compiled at
 # install: where PYTHONDONTWRITEBYTECODE is set (it is on this machine) every process would
-# otherwise compile what it imports anew (make test took 1,220 s instead of 883 s).
+# otherwise compile what it imports anew (make test took 1,220 s instead of 883 s). uv also
+# installs the project itself and checks the environment: 2.6 s against pip's 12 s.
 UV_VERSION := 0.13.9
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 UV_INSTALL := UV_NATIVE_TLS=1 $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode
@@ -40,8 +41,8 @@ $(STAMP): $(LOCK) pyproject.toml | $(BIN)/python
 	$(PIP_INSTALL) uv==$(UV_VERSION)
 	$(UV_INSTALL) -r $(LOCK) || { echo "uv could not install $(LOCK) (above); pip installs it"; \
 		$(PIP_INSTALL) -r $(LOCK); }
-	$(PIP_INSTALL) --no-deps -e .
-	$(BIN)/python -m pip check
+	$(UV_INSTALL) --no-deps -e . || $(PIP_INSTALL) --no-deps -e .
+	$(BIN)/uv pip check --python $(BIN)/python
 	touch $@
 
 install: $(STAMP) ## create .venv and install the locked dependencies

@@ -71,11 +71,41 @@ def workspace_environment(workspace: Path) -> Iterator[None]:
         os.environ.update(saved)
 
 
+def worker_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The worker's scratch workspace, emptied for the module that asks, but for dbt's saved
+    parse state, which is valid for it alone.
+
+    dbt parses the whole project again (about 10 s of a core) unless it finds the parse
+    state of a profile with the same build database path. Each module that runs the
+    pipeline needs a workspace of its own; one path for all of a worker's modules, one
+    after another, lets each module's first run start from the last one's parse state
+    (``orchestration/project.py``, ``dbt_run_target``), as any run but a warehouse's first
+    does, instead of parsing once a module.
+    """
+    from orchestration.project import PARTIAL_PARSE  # imports dagster-dbt: not at collection
+
+    workspace = tmp_path_factory.getbasetemp() / "workspace"
+    runs = settings.dbt_runs_dir(
+        build_db=workspace / "build" / "disclosures_build.duckdb",
+        warehouse=workspace / "warehouse" / "disclosures.duckdb",
+    )
+    kept = tmp_path_factory.getbasetemp() / "workspace_parse_state"
+    shutil.rmtree(kept, ignore_errors=True)
+    kept.mkdir()
+    for state in runs.glob(f"{PARTIAL_PARSE}.*") if runs.is_dir() else ():
+        state.replace(kept / state.name)
+    shutil.rmtree(workspace, ignore_errors=True)
+    runs.mkdir(parents=True)
+    for state in kept.iterdir():
+        state.replace(runs / state.name)
+    return workspace
+
+
 @pytest.fixture(scope="module")
 def pipeline_workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A scratch workspace for the tests of one module: a copy of data/disclosures and fresh
-    warehouse paths, with every path setting pointed into it."""
-    workspace = tmp_path_factory.mktemp("pipeline")
+    """A scratch workspace for the tests of one module (:func:`worker_workspace`): a copy of
+    data/disclosures and fresh warehouse paths, with every path setting pointed into it."""
+    workspace = worker_workspace(tmp_path_factory)
     shutil.copytree(settings.PROJECT_ROOT / "data" / "disclosures", workspace / "disclosures")
     with workspace_environment(workspace):
         yield workspace
@@ -139,9 +169,14 @@ def shared_workspace_copy(
     into it: for a module whose tests start from a published warehouse and change it,
     without a pipeline run of its own. Copied whole, with the files' times, as a user may
     move a workspace: the next run there reads only the files that changed, and builds
-    (the raw layer records the folder's new path)."""
+    (the raw layer records the folder's new path). Copied into :func:`worker_workspace`,
+    whose dbt parse state it keeps: the shared run's is for the shared run's path.
+    """
+    from orchestration.project import PARTIAL_PARSE
+
     source = shared_warehouse.parent.parent
-    workspace = tmp_path_factory.mktemp("shared_copy")
-    shutil.copytree(source, workspace, symlinks=True, dirs_exist_ok=True)
+    workspace = worker_workspace(tmp_path_factory)
+    ignore = shutil.ignore_patterns(f"{PARTIAL_PARSE}.*")  # for the shared run's path
+    shutil.copytree(source, workspace, symlinks=True, dirs_exist_ok=True, ignore=ignore)
     with workspace_environment(workspace):
         yield workspace

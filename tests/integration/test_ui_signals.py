@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from conftest import worker_workspace
 from test_webserver import SMALL, free_port, graphql, wait_until_serving
 
 from orchestration import settings
@@ -126,22 +127,24 @@ def _terminal_foreground_job() -> None:
 
 
 @pytest.fixture
-def ui(tmp_path: Path) -> Iterator[RunningUI]:
-    """`make ui` on scratch paths and a free port, once its webserver answers and the sensor's
-    run is in progress. Whatever of it is left at the end is killed."""
-    (tmp_path / "disclosures").mkdir()
-    shutil.copy(SMALL, tmp_path / "disclosures" / SMALL.name)
+def ui(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningUI]:
+    """`make ui` on scratch paths (the worker's workspace) and a free port, once its
+    webserver answers and the sensor's run is in progress. Whatever of it is left at the end
+    is killed."""
+    workspace = worker_workspace(tmp_path_factory)
+    (workspace / "disclosures").mkdir()
+    shutil.copy(SMALL, workspace / "disclosures" / SMALL.name)
     port = free_port()
     # not the variables of a `make test` this may run under
     environment = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL")}
     environment.update(
-        DISCLOSURES_DIR=str(tmp_path / "disclosures"),
-        WAREHOUSE_PATH=str(tmp_path / "warehouse" / "disclosures.duckdb"),
-        BUILD_DB_PATH=str(tmp_path / "build" / "disclosures_build.duckdb"),
-        DAGSTER_HOME=str(tmp_path / "dagster_home"),
+        DISCLOSURES_DIR=str(workspace / "disclosures"),
+        WAREHOUSE_PATH=str(workspace / "warehouse" / "disclosures.duckdb"),
+        BUILD_DB_PATH=str(workspace / "build" / "disclosures_build.duckdb"),
+        DAGSTER_HOME=str(workspace / "dagster_home"),
         DAGSTER_PORT=str(port),
     )
-    log = tmp_path / "make_ui.log"
+    log = workspace / "make_ui.log"
     with log.open("wb") as output:
         make = subprocess.Popen(
             ["make", "ui"],
