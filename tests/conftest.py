@@ -5,7 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -125,6 +125,31 @@ def small_release_workspace(pipeline_workspace: Path) -> Path:
     return pipeline_workspace
 
 
+def session_root(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The session's common temporary folder: pytest-xdist's workers each have their own
+    basetemp below it."""
+    root = tmp_path_factory.getbasetemp()
+    return root if worker_id == "master" else root.parent
+
+
+def once_for_the_session(root: Path, name: str, make: Callable[[Path], None]) -> Path:
+    """``root / name``, made by ``make`` the first time any worker asks for it.
+
+    The first worker makes it while holding a lock; the others wait and reuse it. A folder
+    left by a ``make`` that failed half-way is made anew.
+    """
+    folder = root / name
+    done = folder / ".done"
+    with (root / f"{name}.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def shared_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The published warehouse of one pipeline run over the bundled release and the
@@ -132,32 +157,40 @@ def shared_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -
 
     Read it only (``duckdb.connect(path, read_only=True)``): every module that reads marts
     shares this one run. A test that changes files or the database needs ``pipeline_workspace``.
-    Under pytest-xdist the workers share it too: the first to need it builds it in the
-    session's common temporary folder while holding a lock; the others wait and reuse it.
+    Under pytest-xdist the workers share it too (:func:`once_for_the_session`).
     """
     from orchestration.cli import run_pipeline
 
-    # pytest-xdist's workers each have their own basetemp below one common folder
-    root = tmp_path_factory.getbasetemp()
-    root = root if worker_id == "master" else root.parent
-    workspace = root / "shared_warehouse"
-    warehouse = workspace / "warehouse" / "disclosures.duckdb"
-    built = workspace / "built"
-    with (root / "shared_warehouse.lock").open("a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not built.exists():
-            shutil.rmtree(workspace, ignore_errors=True)  # a build that failed half-way
-            shutil.copytree(
-                settings.PROJECT_ROOT / "data" / "disclosures", workspace / "disclosures"
-            )
-            for fixture in sorted(FIXTURE_DISCLOSURES.glob("*.txt")):
-                shutil.copy(fixture, workspace / "disclosures" / fixture.name)
-            with workspace_environment(workspace):
-                summary = run_pipeline()
-                assert summary.success, summary.render()
-                assert settings.warehouse_path() == warehouse
-            built.write_text(summary.run_id, encoding="utf-8")
-    return warehouse
+    def build(workspace: Path) -> None:
+        shutil.copytree(settings.PROJECT_ROOT / "data" / "disclosures", workspace / "disclosures")
+        for fixture in sorted(FIXTURE_DISCLOSURES.glob("*.txt")):
+            shutil.copy(fixture, workspace / "disclosures" / fixture.name)
+        with workspace_environment(workspace):
+            summary = run_pipeline()
+            assert summary.success, summary.render()
+            assert settings.warehouse_path() == workspace / "warehouse" / "disclosures.duckdb"
+
+    workspace = once_for_the_session(
+        session_root(tmp_path_factory, worker_id), "shared_warehouse", build
+    )
+    return workspace / "warehouse" / "disclosures.duckdb"
+
+
+@pytest.fixture(scope="session")
+def compiled_analyses(
+    shared_warehouse: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+) -> Path:
+    """dbt's target folder of the example analyses compiled against the shared warehouse,
+    compiled once for the session (:func:`once_for_the_session`): the SQL is in
+    ``compiled/disclosure_warehouse/analyses/``."""
+    from reporting.analyses import compile_analyses
+
+    work = once_for_the_session(
+        session_root(tmp_path_factory, worker_id),
+        "compiled_analyses",
+        lambda folder: compile_analyses(shared_warehouse, folder),
+    )
+    return work / "target"
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,6 @@ from sqlalchemy.pool import NullPool
 
 from orchestration import settings
 from orchestration.publish import export_marts, parquet_dir, parquet_generation_prefix, publish
-from reporting.analyses import compile_analyses
 
 pytestmark = pytest.mark.integration
 
@@ -108,9 +107,9 @@ def latest_actuals(warehouse: Path) -> list[Row]:
 
 
 @pytest.fixture(scope="module")
-def dbt_compiled(shared_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def dbt_compiled(compiled_analyses: Path) -> Path:
     """``dbt compile`` of the analyses against the published warehouse; its target folder."""
-    return compile_analyses(shared_warehouse, tmp_path_factory.mktemp("dbt_compile"))
+    return compiled_analyses
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,6 @@ import duckdb
 import pytest
 
 from orchestration import settings
-from reporting.analyses import compile_analyses
 
 pytestmark = pytest.mark.integration
 
@@ -184,10 +183,9 @@ def query(database: Path, sql: str) -> list[Row]:
 
 
 @pytest.fixture(scope="module")
-def analysis(shared_warehouse: Path, tmp_path_factory: pytest.TempPathFactory):
+def analysis(shared_warehouse: Path, compiled_analyses: Path):
     """Run one example analysis, compiled against the warehouse, on it read-only."""
-    target = compile_analyses(shared_warehouse, tmp_path_factory.mktemp("semantic_analyses"))
-    compiled = target / "compiled" / "disclosure_warehouse" / "analyses"
+    compiled = compiled_analyses / "compiled" / "disclosure_warehouse" / "analyses"
 
     def run_analysis(name: str) -> list[Row]:
         return query(shared_warehouse, (compiled / f"{name}.sql").read_text(encoding="utf-8"))
