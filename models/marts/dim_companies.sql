@@ -1,7 +1,8 @@
 {#
     One row per company that published at least one readable document. Attributes that a
     company can change over time (its printed name, its fiscal year end) are taken from its
-    most recently published document.
+    most recently published document. A company whose documents have all left the folder
+    keeps its row (dim_documents still names it), with a document_count of 0.
 #}
 
 with
@@ -9,6 +10,12 @@ with
 documents as (
 
     select * from {{ ref('stg_raw__documents') }}
+
+),
+
+withdrawn_documents as (
+
+    select * from {{ ref('int_documents_withdrawn') }}
 
 ),
 
@@ -45,12 +52,16 @@ ranked as (
 document_summary as (
 
     select
-        company_id,
-        min(published_on) as first_document_published_on,
-        max(published_on) as latest_document_published_on,
-        count(distinct document_id) as document_count
+        company_documents.company_id,
+        min(company_documents.published_on) as first_document_published_on,
+        max(company_documents.published_on) as latest_document_published_on,
+        count(distinct company_documents.document_id) filter (
+            where withdrawn_documents.document_id is null
+        ) as document_count
     from company_documents
-    group by company_id
+    left join withdrawn_documents
+        on company_documents.document_id = withdrawn_documents.document_id
+    group by company_documents.company_id
 
 ),
 

@@ -123,6 +123,17 @@ class Warehouse:
         )
         return facts, kpis
 
+    def company_documents(self, document_id: str) -> int:
+        """dim_companies' document_count of the document's company, now."""
+        [(count,)] = query(
+            self.path,
+            "select distinct c.document_count from marts.dim_companies as c "
+            "inner join marts.dim_documents as d on c.company_id = d.company_id "
+            "where d.document_id = ?",
+            document_id,
+        )
+        return count
+
 
 @dataclass
 class Runs:
@@ -135,6 +146,8 @@ class Runs:
     removed_facts_before: tuple[int, int]
     removed_facts_withdrawn: tuple[int, int]
     removed_facts_back: tuple[int, int]
+    # dim_companies' document_count of the removed file's company: first, withdrawn, back
+    removed_company_documents: tuple[int, int, int]
     withdrawal_window: tuple[dt.datetime, dt.datetime]
 
 
@@ -159,6 +172,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         a.path, "select document_id from marts.dim_documents where file_name = ?", REMOVED.name
     )
     removed_facts_before = a.facts_of(removed_id)
+    company_documents = [a.company_documents(removed_id)]
     b.snapshot("first")
 
     a_bytes_before_refusal = a.path.read_bytes()
@@ -171,10 +185,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     ended = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     a.snapshot("withdrawn")
     removed_facts_withdrawn = a.facts_of(removed_id)
+    company_documents.append(a.company_documents(removed_id))
 
     shutil.copy(REMOVED, a.folder / REMOVED.name)
     succeeded(run_cli(a.folder, a.path))
     a.snapshot("back")
+    company_documents.append(a.company_documents(removed_id))
     return Runs(
         a=a,
         b=b,
@@ -185,6 +201,11 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
         removed_facts_before=removed_facts_before,
         removed_facts_withdrawn=removed_facts_withdrawn,
         removed_facts_back=a.facts_of(removed_id),
+        removed_company_documents=(
+            company_documents[0],
+            company_documents[1],
+            company_documents[2],
+        ),
         withdrawal_window=(started, ended),
     )
 
@@ -250,6 +271,9 @@ def test_a_removed_file_is_withdrawn_with_its_facts(runs: Runs) -> None:
     others = [row for name, row in rows.items() if name != REMOVED.name]
     assert [row[2] for row in others] == ["published"]
     assert runs.a.facts_of(others[0][1])[0] > 0
+    # its company (the folder's only release of it) keeps its row, counting no document
+    first, withdrawn, back = runs.removed_company_documents
+    assert (first, withdrawn, back) == (1, 0, 1)
 
 
 @pytest.mark.integration
