@@ -1,10 +1,15 @@
 """New releases are picked up without anyone typing a command.
 
 - :func:`new_disclosures_sensor` watches ``DISCLOSURES_DIR``: a new or changed file adds its
-  partition and launches the job for it. Its cursor remembers each file's size, time and
-  SHA-256, so a file is read again only when it changes, and the run key is the content's
-  hash, so the same content is never launched twice. A file that cannot be read is reported
-  once in the tick's log and tried again only when it changes.
+  partition and launches the job for it, and a published file that left the folder launches
+  the job that withdraws it. Its cursor remembers each file's size, time and SHA-256, so a
+  file is read again only when it changes, and a content the warehouse already publishes
+  launches nothing. A run key names the file and its content and signature, or its
+  withdrawal and the published warehouse it withdraws it from (:func:`run_requests`): a
+  change is launched once, however many ticks see it, and a change back (a file edited
+  back to an earlier content, or removed again after it returned) is a new one. A file
+  that cannot be read is reported once in the tick's log and tried again only when it
+  changes.
 - :func:`daily_reconciliation` runs the job over every file once a day, after the Tokyo
   Stock Exchange's disclosures of the day, so the warehouse matches the folder even if a
   sensor tick was missed.
@@ -76,8 +81,8 @@ class FolderCursor:
         return json.dumps({"files": self.files, "unreadable": self.unreadable}, sort_keys=True)
 
 
-def _published_contents(warehouse: Path) -> set[tuple[str, str]]:
-    """(file name, SHA-256) of the latest documents in the published warehouse, withdrawn
+def _published_contents(warehouse: Path) -> dict[str, str]:
+    """File name -> SHA-256 of the latest documents in the published warehouse, withdrawn
     files left out: one that comes back with the same content is loaded again, which is
     what takes it off the withdrawn list.
 
@@ -85,13 +90,22 @@ def _published_contents(warehouse: Path) -> set[tuple[str, str]]:
     writer's lock. A missing or older warehouse yields nothing: every file counts as new.
     """
     if not warehouse.exists():
-        return set()
+        return {}
     try:
         with duckdb.connect(str(warehouse), read_only=True) as con:
             rows = con.execute(sql.load("published_contents")).fetchall()
     except duckdb.Error:
-        return set()
-    return {(name, sha) for name, sha in rows}
+        return {}
+    return dict(rows)
+
+
+def _published_signature(warehouse: Path) -> str:
+    """The published warehouse's size and time (``file_signature``), ``none`` if there is
+    none: a publish replaces the file, so this changes with each publish."""
+    try:
+        return file_signature(warehouse)
+    except OSError:
+        return "none"
 
 
 @dataclass
@@ -99,13 +113,13 @@ class FolderScan:
     """One look at the folder: what to launch, what to report, and the next cursor."""
 
     changed: dict[str, str] = field(default_factory=dict)  # name -> sha256, new or changed
+    # name -> sha256 of a published file no longer in the folder: a run withdraws it
+    left: dict[str, str] = field(default_factory=dict)
     newly_unreadable: dict[str, str] = field(default_factory=dict)  # name -> error
     cursor: FolderCursor = field(default_factory=FolderCursor)
 
 
-def scan_folder(
-    directory: Path, cursor: FolderCursor, published: set[tuple[str, str]]
-) -> FolderScan:
+def scan_folder(directory: Path, cursor: FolderCursor, published: dict[str, str]) -> FolderScan:
     """Compare the folder with the cursor; read only files whose signature changed.
 
     Pure apart from reading the files, so the sensor's logic is tested without Dagster.
@@ -133,13 +147,43 @@ def scan_folder(
             continue
         scan.cursor.unreadable.pop(name, None)
         scan.cursor.files[name] = {"signature": signature, "sha256": sha256}
-        already = (known is not None and known["sha256"] == sha256) or (name, sha256) in published
+        already = (known is not None and known["sha256"] == sha256) or published.get(name) == sha256
         if not already:
             scan.changed[name] = sha256
-    # Files that left the folder are forgotten, so that their return counts as new.
+    # Files that left the folder are forgotten, so that their return counts as new; those
+    # the warehouse still publishes are to be withdrawn.
     present = {p.name for p in files}
     scan.cursor.unreadable = {k: v for k, v in scan.cursor.unreadable.items() if k in present}
+    scan.left = {name: sha256 for name, sha256 in published.items() if name not in present}
     return scan
+
+
+def run_requests(scan: FolderScan, published_signature: str) -> list[RunRequest]:
+    """One run per new or changed file and per published file that left the folder, each
+    for the file's partition.
+
+    A changed file's key is its name, content and signature (size and time): the cursor
+    keeps a tick from asking twice for a file it has seen, and the key keeps a tick that
+    lost the cursor from launching again a run already launched; a file written back to
+    an earlier content has another time, so it is launched again (the warehouse holds the
+    later content until then). A file that left is keyed by ``published_signature``
+    (:func:`_published_signature`): the cursor forgets it, so each tick asks again until a
+    run publishes the withdrawal, all under one key; once it has come back and been
+    published, leaving again is a new key.
+    """
+    changed = [
+        RunRequest(
+            run_key=f"{name}@{sha256}@{scan.cursor.files[name]['signature']}",
+            partition_key=name,
+            tags={CONTENT_TAG: sha256},
+        )
+        for name, sha256 in sorted(scan.changed.items())
+    ]
+    left = [
+        RunRequest(run_key=f"{name}@withdrawn@{published_signature}", partition_key=name)
+        for name in sorted(scan.left)
+    ]
+    return changed + left
 
 
 @sensor(
@@ -147,12 +191,14 @@ def scan_folder(
     job_name=JOB_NAME,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Launches the job for each new or changed file in DISCLOSURES_DIR.",
+    description="Launches the job for each new or changed file in DISCLOSURES_DIR, and for "
+    "each published file that left it.",
 )
 def new_disclosures_sensor(
     context: SensorEvaluationContext, warehouse: WarehouseResource
 ) -> SensorResult | SkipReason:
-    """Add a partition for each new file and request one run per new or changed content."""
+    """Add a partition for each new file; request one run per new or changed content and
+    one per published file that left the folder."""
     directory = warehouse.disclosures()
     if not directory.is_dir():
         return SkipReason(
@@ -167,26 +213,20 @@ def new_disclosures_sensor(
             "the file (permissions, a broken link); it is tried again when it changes."
         )
     existing = set(context.instance.get_dynamic_partitions(PARTITIONS_NAME))
-    new_keys = sorted(name for name in scan.changed if name not in existing)
-    run_requests = [
-        RunRequest(
-            run_key=f"{name}@{sha256}",
-            partition_key=name,
-            tags={CONTENT_TAG: sha256},
-        )
-        for name, sha256 in sorted(scan.changed.items())
-    ]
-    if not run_requests:
+    # a file that left may never have had a partition (published by a full run before the
+    # partitions existed): its run needs one, which the next full run drops again
+    new_keys = sorted(name for name in {*scan.changed, *scan.left} if name not in existing)
+    requests = run_requests(scan, _published_signature(warehouse.warehouse()))
+    if not requests:
         return SensorResult(
-            skip_reason=SkipReason(f"no new or changed files in {directory}"),
+            skip_reason=SkipReason(f"no new, changed or removed files in {directory}"),
             cursor=scan.cursor.dump(),
         )
-    context.log.info(
-        "launching runs for "
-        + ", ".join(f"{n} ({s[:12]})" for n, s in sorted(scan.changed.items()))
-    )
+    launching = [f"{n} ({s[:12]})" for n, s in sorted(scan.changed.items())]
+    launching += [f"{n} (left the folder: withdraw)" for n in sorted(scan.left)]
+    context.log.info("launching runs for " + ", ".join(launching))
     return SensorResult(
-        run_requests=run_requests,
+        run_requests=requests,
         dynamic_partitions_requests=[DOCUMENT_PARTITIONS.build_add_request(new_keys)]
         if new_keys
         else [],

@@ -20,6 +20,7 @@ from dagster import (
     DagsterRunStatus,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    ExecuteInProcessResult,
     RunsFilter,
     SensorResult,
     build_sensor_context,
@@ -82,33 +83,40 @@ def test_two_runs_launched_together_both_end_cleanly(
     assert [r.status for r in runs] == [DagsterRunStatus.SUCCESS] * 2
 
 
-def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
-    two_runs_together: list[subprocess.CompletedProcess[str]], workspace: Path
-) -> None:
-    from orchestration.definitions import DOCUMENTS_KEY, defs
+def sensor_tick_and_run(instance: DagsterInstance, file_name: str) -> ExecuteInProcessResult:
+    """One tick of the sensor, which must request one run, for ``file_name``'s partition;
+    then what the daemon does with it: add the partitions it asks for and run the job for
+    that partition. The run must succeed."""
+    from orchestration.definitions import defs
     from orchestration.resources import WarehouseResource
     from orchestration.sensors import new_disclosures_sensor
 
+    tick = new_disclosures_sensor(
+        build_sensor_context(instance=instance, resources={WAREHOUSE_RESOURCE: WarehouseResource()})
+    )
+    assert isinstance(tick, SensorResult)
+    (request,) = tick.run_requests or []
+    assert request.partition_key == file_name
+    for partitions in tick.dynamic_partitions_requests or []:
+        instance.add_dynamic_partitions(
+            partitions.partitions_def_name, list(partitions.partition_keys)
+        )
+    result = defs.resolve_job_def(JOB_NAME).execute_in_process(
+        instance=instance, partition_key=request.partition_key, tags=request.tags
+    )
+    assert result.success
+    return result
+
+
+def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
+    two_runs_together: list[subprocess.CompletedProcess[str]], workspace: Path
+) -> None:
+    from orchestration.definitions import DOCUMENTS_KEY
+
     shutil.copy(ADDED, workspace / "disclosures" / ADDED.name)
     with DagsterInstance.get() as instance:
-        tick = new_disclosures_sensor(
-            build_sensor_context(
-                instance=instance, resources={WAREHOUSE_RESOURCE: WarehouseResource()}
-            )
-        )
-        assert isinstance(tick, SensorResult)
         # The release already published is not launched again; the new one is.
-        (request,) = tick.run_requests or []
-        assert request.partition_key == ADDED.name
-        for partitions in tick.dynamic_partitions_requests or []:
-            instance.add_dynamic_partitions(
-                partitions.partitions_def_name, list(partitions.partition_keys)
-            )
-        # What the daemon does with the request: run the job for that partition.
-        result = defs.resolve_job_def(JOB_NAME).execute_in_process(
-            instance=instance, partition_key=request.partition_key, tags=request.tags
-        )
-        assert result.success
+        result = sensor_tick_and_run(instance, ADDED.name)
 
         extracted = [
             m.partition
@@ -155,6 +163,31 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
             ).fetchall()
         )
     assert published == {SMALL.name: "published", ADDED.name: "published"}
+
+
+def test_a_published_file_removed_from_the_folder_is_withdrawn_by_the_sensors_run(
+    two_runs_together: list[subprocess.CompletedProcess[str]], workspace: Path
+) -> None:
+    """After the test above: the file it added leaves the folder, the sensor launches the
+    run for its partition, and that run withdraws it from the published warehouse."""
+    (workspace / "disclosures" / ADDED.name).unlink()
+    with DagsterInstance.get() as instance:
+        sensor_tick_and_run(instance, ADDED.name)
+
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        statuses = dict(
+            con.execute(
+                "select file_name, status from marts.dim_documents where is_latest_version"
+            ).fetchall()
+        )
+        [(facts,)] = con.execute(
+            "select count(*) from marts.fct_financial_facts as f "
+            "inner join marts.dim_documents as d on f.document_id = d.document_id "
+            "where d.file_name = ?",
+            [ADDED.name],
+        ).fetchall()
+    assert statuses == {SMALL.name: "published", ADDED.name: "withdrawn"}
+    assert facts == 0
 
 
 def test_definitions_show_checks_lineage_and_automation(

@@ -3,6 +3,7 @@ running the pipeline (the Dagster definitions are not loaded: no dbt manifest ne
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import subprocess
@@ -124,11 +125,68 @@ def test_a_changed_file_launches_again_under_a_new_run_key(
     assert _launched(second)["a_release.txt"] != _launched(first)["a_release.txt"]
     # the partition already existed: no second add request
     assert not second.dynamic_partitions_requests
-    # Back to the first content: its run key is the first one, which Dagster never
-    # launches twice.
+    # Back to the first content, written later: a new run, or the warehouse would keep the
+    # second content while the folder holds the first.
     release.write_text("Revenue 100\n", encoding="utf-8")
+    os.utime(release, ns=(10**18, 10**18))
     third = _tick(instance, second.cursor)
-    assert _launched(third)["a_release.txt"] == _launched(first)["a_release.txt"]
+    assert list(_launched(third)) == ["a_release.txt"]
+    assert _launched(third)["a_release.txt"] not in {
+        _launched(first)["a_release.txt"],
+        _launched(second)["a_release.txt"],
+    }
+    # A tick that lost the cursor asks again for the file as it is, under the same key,
+    # which Dagster does not launch twice.
+    assert _launched(_tick(instance, None)) == _launched(third)
+
+
+def _publish(warehouse: Path, documents: dict[str, str]) -> None:
+    """Write a stand-in published warehouse: the dim_documents columns the sensor reads,
+    each file name's latest version with its status."""
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    warehouse.unlink(missing_ok=True)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create schema marts")
+        con.execute(
+            "create table marts.dim_documents (file_name varchar, sha256 varchar, "
+            "is_latest_version boolean, status varchar)"
+        )
+        for name, status in documents.items():
+            sha256 = hashlib.sha256(f"content of {name}".encode()).hexdigest()
+            con.execute(
+                "insert into marts.dim_documents values (?, ?, true, ?)", [name, sha256, status]
+            )
+
+
+def test_a_published_file_that_leaves_the_folder_launches_its_withdrawal(
+    folder: Path, instance: DagsterInstance
+) -> None:
+    warehouse = Path(os.environ["WAREHOUSE_PATH"])
+    for name in ("kept.txt", "gone.txt"):
+        (folder / name).write_text(f"content of {name}", encoding="utf-8")
+    _publish(warehouse, {"kept.txt": "published", "gone.txt": "quarantined"})
+    first = _tick(instance, None)
+    assert _launched(first) == {}  # both published as they are
+
+    (folder / "gone.txt").unlink()
+    log: list[str] = []
+    second = _tick(instance, first.cursor, log)
+    assert list(_launched(second)) == ["gone.txt"]
+    assert any("gone.txt (left the folder: withdraw)" in line for line in log), log
+    # the file never had a partition (a full run published it): its run adds one
+    assert [list(r.partition_keys) for r in second.dynamic_partitions_requests] == [["gone.txt"]]
+    # Until a run publishes the withdrawal, each tick asks again under the same key.
+    assert _launched(_tick(instance, second.cursor)) == _launched(second)
+    # Published withdrawn: nothing more to do.
+    _publish(warehouse, {"kept.txt": "published", "gone.txt": "withdrawn"})
+    assert _launched(_tick(instance, second.cursor)) == {}
+
+    # Back, published again, and gone again: a new withdrawal, under a new key.
+    _publish(warehouse, {"kept.txt": "published", "gone.txt": "published"})
+    os.utime(warehouse, ns=(10**18, 10**18))
+    again = _tick(instance, second.cursor)
+    assert list(_launched(again)) == ["gone.txt"]
+    assert _launched(again)["gone.txt"] != _launched(second)["gone.txt"]
 
 
 def test_an_unreadable_file_is_reported_once_not_retried_every_tick(
