@@ -213,8 +213,9 @@ def new_disclosures_sensor(
             "the file (permissions, a broken link); it is tried again when it changes."
         )
     existing = set(context.instance.get_dynamic_partitions(PARTITIONS_NAME))
-    # a file that left may never have had a partition (published by a full run before the
-    # partitions existed): its run needs one, which the next full run drops again
+    # a file that left may have lost its partition: a full run drops those of the files gone
+    # from the folder first, and if it then publishes nothing, the file is still published.
+    # Its run needs one, which the next full run drops again.
     new_keys = sorted(name for name in {*scan.changed, *scan.left} if name not in existing)
     requests = run_requests(scan, _published_signature(warehouse.warehouse()))
     if not requests:
