@@ -7,7 +7,8 @@ The graph, left to right: ``raw/documents`` (one partition per disclosure file) 
 intermediate and marts models (dbt tests are their asset checks) → the Great Expectations
 suites (asset checks on the marts they validate; blocking ones stop the run) →
 ``warehouse/disclosures``, the published file. One job runs it all; the sensor launches it
-for a new or changed file, the daily schedule for every file.
+for a new or changed file and for a published file that left the folder, the daily schedule
+for every file.
 """
 
 # No `from __future__ import annotations` here: Dagster inspects the `context` annotation at
