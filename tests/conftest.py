@@ -75,7 +75,7 @@ def worker_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The worker's scratch workspace, emptied for the module that asks, but for dbt's saved
     parse state, which is valid for it alone.
 
-    dbt parses the whole project again (about 10 s of a core) unless it finds the parse
+    dbt parses the whole project again (about 14 s of a core) unless it finds the parse
     state of a profile with the same build database path. Each module that runs the
     pipeline needs a workspace of its own; one path for all of a worker's modules, one
     after another, lets each module's first run start from the last one's parse state
