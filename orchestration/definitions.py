@@ -69,6 +69,7 @@ from orchestration.project import (
     dbt_sources_fingerprint,
     keep_dbt_run,
     models_changed_since_last_build,
+    prepare_if_dev,
     record_models_built,
 )
 from orchestration.publish import parquet_dir, publish
@@ -81,7 +82,7 @@ from orchestration.validation import (
     preload_great_expectations,
 )
 
-DBT_PROJECT.prepare_if_dev()
+prepare_if_dev()
 
 RAW_TABLE_NAMES = list(raw_store.ALL_RAW_TABLES)
 DOCUMENTS_KEY = AssetKey(list(DOCUMENTS_ASSET))

@@ -54,14 +54,36 @@ def dbt_sources_fingerprint(project_dir: Path) -> str:
 
 
 def prepare_dbt_project() -> None:
-    """Write ``target/manifest.json`` with ``dbt parse`` unless the dbt files are unchanged.
+    """Export the settings (``settings.export_environment``) and write ``target/manifest.json``
+    with ``dbt parse`` unless the dbt files are unchanged (:func:`prepare_manifest`).
 
     The Dagster definitions read the manifest at import time, and a fresh clone has none, so the
-    command line calls this before loading them. (``dagster dev`` does it by itself through
-    ``prepare_if_dev``.) A fingerprint of the parsed files, kept beside the manifest, saves the
-    parse when nothing changed; deleted files change it too, unlike a comparison of mtimes.
+    command line calls this before loading them.
     """
     settings.export_environment()
+    prepare_manifest()
+
+
+def prepare_if_dev() -> None:
+    """Under ``dagster dev`` (``make ui``), :func:`prepare_manifest` when the definitions load.
+
+    dagster-dbt's ``DbtProject.prepare_if_dev`` parses the project in every process that
+    loads the definitions under ``dagster dev``, changed or not: the code server and every
+    run the UI, the sensor or the schedule launches, each paying ``dbt --version`` and a whole
+    ``dbt parse`` (about 18 s of a core). This keeps what it is for, a manifest made again
+    when the dbt files changed, and parses only then.
+    """
+    if DBT_PROJECT.preparer.using_dagster_dev():
+        prepare_manifest()
+
+
+def prepare_manifest() -> None:
+    """Write ``target/manifest.json`` with dagster-dbt's preparer (``dbt parse``) unless the
+    dbt files are those of the manifest there.
+
+    A fingerprint of the parsed files, kept beside the manifest, saves the parse when nothing
+    changed; deleted files change it too, unlike a comparison of mtimes.
+    """
     fingerprint_file = DBT_PROJECT.manifest_path.with_name("manifest.fingerprint")
     fingerprint = dbt_sources_fingerprint(DBT_PROJECT.project_dir)
     fingerprint_file.parent.mkdir(parents=True, exist_ok=True)
