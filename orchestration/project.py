@@ -61,7 +61,11 @@ def prepare_dbt_project() -> None:
     command line calls this before loading them.
     """
     settings.export_environment()
-    prepare_manifest()
+    if prepare_manifest():
+        # That parse ran with the profile the run's dbt build will have: its state saves
+        # the run's first dbt build, or its background parse, a parse of its own.
+        parsed = DBT_PROJECT.manifest_path.with_name(PARTIAL_PARSE)
+        save_parse_state(parsed, settings.dbt_runs_dir())
 
 
 def prepare_if_dev() -> None:
@@ -77,9 +81,9 @@ def prepare_if_dev() -> None:
         prepare_manifest()
 
 
-def prepare_manifest() -> None:
+def prepare_manifest() -> bool:
     """Write ``target/manifest.json`` with dagster-dbt's preparer (``dbt parse``) unless the
-    dbt files are those of the manifest there.
+    dbt files are those of the manifest there; return whether it parsed.
 
     A fingerprint of the parsed files, kept beside the manifest, saves the parse when nothing
     changed; deleted files change it too, unlike a comparison of mtimes.
@@ -96,9 +100,10 @@ def prepare_manifest() -> None:
             and fingerprint_file.exists()
             and fingerprint_file.read_text(encoding="utf-8") == fingerprint
         ):
-            return
+            return False
         DBT_PROJECT.preparer.prepare(DBT_PROJECT)
         fingerprint_file.write_text(fingerprint, encoding="utf-8")
+        return True
 
 
 # The parse started by start_background_parse in this process: the process, the folder it
@@ -177,14 +182,21 @@ def keep_dbt_run(target: Path) -> None:
     Call once dbt has exited; runs on one build database take turns (``locking.py``).
     """
     runs = target.parent
-    parsed = target / PARTIAL_PARSE
-    if parsed.exists():
-        partial = runs / f".{_saved_parse_name()}.{os.getpid()}"
-        shutil.copyfile(parsed, partial)
-        partial.replace(runs / _saved_parse_name())
+    save_parse_state(target / PARTIAL_PARSE, runs)
     folders = sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in folders[:-DBT_RUNS_KEPT]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def save_parse_state(parsed: Path, runs: Path) -> None:
+    """Save dbt's parse state ``parsed``, if there is one, as the state of the build database
+    whose dbt run folders are ``runs``, for its next run (:func:`dbt_run_target`)."""
+    if not parsed.exists():
+        return
+    runs.mkdir(parents=True, exist_ok=True)
+    partial = runs / f".{_saved_parse_name()}.{os.getpid()}"
+    shutil.copyfile(parsed, partial)
+    partial.replace(runs / _saved_parse_name())
 
 
 def models_changed_since_last_build(runs: Path, fingerprint: str) -> bool:

@@ -20,12 +20,15 @@ FIXTURE_DISCLOSURES = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosure
 # handed out in collection order (`make test` passes --no-loadscope-reorder: xdist's own order,
 # most tests first, would leave these few-test modules to the end, one worker busy and the
 # other idle). A module missing here only runs later; the order changes no result.
+# test_pipeline comes before test_ui_signals, out of turn: its runs leave dbt's parse state in
+# the worker's workspace (worker_workspace), where the runs test_ui_signals stops mid-way
+# would otherwise each start a parse and lose it.
 LONGEST_MODULES_FIRST = (
     "test_isolation.py",
+    "test_pipeline.py",
     "test_ui_signals.py",
     "test_consumers.py",
     "test_operations.py",
-    "test_pipeline.py",
     "test_publish_safety.py",
     "test_incremental_facts.py",
     "test_webserver.py",

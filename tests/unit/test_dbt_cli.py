@@ -4,6 +4,8 @@ under `dagster dev` the manifest is made again only when the dbt files changed."
 from __future__ import annotations
 
 import inspect
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,7 +13,7 @@ import pytest
 from dagster_dbt import DagsterDbtProjectPreparer, DbtCliResource
 
 from orchestration import project, settings
-from orchestration.project import DBT_PROJECT, DbtCli
+from orchestration.project import DBT_PROJECT, PARTIAL_PARSE, DbtCli
 
 
 def test_the_overridden_members_are_still_dagster_dbts() -> None:
@@ -40,19 +42,33 @@ class RecordingPreparer(DagsterDbtProjectPreparer):
         self.parses += 1
         project.manifest_path.parent.mkdir(parents=True, exist_ok=True)
         project.manifest_path.write_text("{}", encoding="utf-8")
+        state = project.manifest_path.with_name(PARTIAL_PARSE)
+        state.write_bytes(f"parse {self.parses}".encode())
 
 
-def test_dagster_dev_parses_only_when_the_dbt_files_changed(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def fake_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[SimpleNamespace]:
+    """A project of one model whose preparer counts parses; os.environ restored after."""
     model = tmp_path / "models" / "a_model.sql"
     model.parent.mkdir()
     model.write_text("select 1 as one", encoding="utf-8")
-    preparer = RecordingPreparer()
     fake = SimpleNamespace(
-        project_dir=tmp_path, manifest_path=tmp_path / "target" / "manifest.json", preparer=preparer
+        project_dir=tmp_path,
+        manifest_path=tmp_path / "target" / "manifest.json",
+        preparer=RecordingPreparer(),
+        model=model,
     )
     monkeypatch.setattr(project, "DBT_PROJECT", fake)
+    saved = dict(os.environ)
+    yield fake
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def test_dagster_dev_parses_only_when_the_dbt_files_changed(
+    fake_project: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    preparer = fake_project.preparer
     monkeypatch.delenv("DAGSTER_IS_DEV_CLI", raising=False)
     project.prepare_if_dev()
     assert preparer.parses == 0  # outside dagster dev the command line prepares the manifest
@@ -61,6 +77,20 @@ def test_dagster_dev_parses_only_when_the_dbt_files_changed(
     assert preparer.parses == 1  # no manifest yet
     project.prepare_if_dev()
     assert preparer.parses == 1  # the same dbt files: no parse (dagster-dbt's own would parse)
-    model.write_text("select 2 as two", encoding="utf-8")
+    fake_project.model.write_text("select 2 as two", encoding="utf-8")
     project.prepare_if_dev()
     assert preparer.parses == 2
+
+
+def test_the_manifests_parse_state_becomes_the_build_databases(
+    fake_project: SimpleNamespace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BUILD_DB_PATH", str(tmp_path / "build" / "a_build.duckdb"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
+    saved = settings.dbt_runs_dir() / project._saved_parse_name()
+    project.prepare_dbt_project()
+    # the parse for the manifest had the run's profile: the run starts from its state
+    assert saved.read_bytes() == b"parse 1"
+    project.prepare_dbt_project()
+    assert fake_project.preparer.parses == 1  # unchanged: neither parsed nor saved again
+    assert saved.read_bytes() == b"parse 1"
