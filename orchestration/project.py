@@ -163,7 +163,8 @@ def dbt_run_target(runs: Path, run_id: str) -> Path:
     from a parse with the same profile, and the profile includes the build database's path.
     dagster-dbt seeds each run with the state in the project's ``target/``, which is right
     only for the default path; so each build database keeps its own, beside it, from its last
-    run (about 8 s saved a run), or from a parse started with the run
+    run (about 8 s saved a run), from the parse that wrote the manifest
+    (:func:`prepare_dbt_project`), or from a parse started with the run
     (:func:`start_background_parse`). The state is named after the project folder, because
     it holds absolute paths (dagster-dbt's preparer makes seeds re-parse for the same reason).
     """

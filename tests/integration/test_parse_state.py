@@ -19,25 +19,6 @@ def build_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def test_a_background_parse_becomes_the_runs_parse_state(build_db: Path) -> None:
-    project.start_background_parse()
-    target = project.dbt_run_target(settings.dbt_runs_dir(), "0123456789abcdef")
-    # the run's target starts from the background parse, which is saved for the next runs
-    assert (target / project.PARTIAL_PARSE).exists()
-    assert (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
-    assert not [p for p in settings.dbt_runs_dir().iterdir() if p.name.startswith(".parse-")]
-    # and dbt, run as the dbt step runs it, accepts that state instead of parsing again
-    listed = subprocess.run(
-        [settings.dbt_executable(), "ls", "--resource-type", "seed", "--target-path", str(target)],
-        cwd=settings.dbt_project_dir(),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert "Unable to do partial parsing" not in listed.stdout
-    assert "disclosure_warehouse.units" in listed.stdout
-
-
 def test_no_background_parse_once_the_state_is_saved(build_db: Path) -> None:
     runs = settings.dbt_runs_dir()
     runs.mkdir(parents=True)
@@ -46,7 +27,7 @@ def test_no_background_parse_once_the_state_is_saved(build_db: Path) -> None:
     assert project._background_parse is None
 
 
-def test_a_parse_for_another_build_database_is_not_adopted(
+def test_a_background_parse_becomes_the_runs_parse_state_on_its_own_database_only(
     build_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     project.start_background_parse()
@@ -61,8 +42,22 @@ def test_a_parse_for_another_build_database_is_not_adopted(
     # (that parse is of no use here: stopped rather than waited for, 14 s of a core saved)
     project._background_parse[0].kill()
     project._background_parse[0].wait()
-    # and a new run there starts a parse of its own
+
+    # a new run there starts a parse of its own, and its target starts from that parse,
+    # which is saved for the next runs
     project.start_background_parse()
     assert project._background_parse[2] == settings.dbt_runs_dir()
-    project._adopt_background_parse(settings.dbt_runs_dir())
+    target = project.dbt_run_target(settings.dbt_runs_dir(), "0123456789abcdef")
+    assert (target / project.PARTIAL_PARSE).exists()
     assert (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
+    assert not [p for p in settings.dbt_runs_dir().iterdir() if p.name.startswith(".parse-")]
+    # and dbt, run as the dbt step runs it, accepts that state instead of parsing again
+    listed = subprocess.run(
+        [settings.dbt_executable(), "ls", "--resource-type", "seed", "--target-path", str(target)],
+        cwd=settings.dbt_project_dir(),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Unable to do partial parsing" not in listed.stdout
+    assert "disclosure_warehouse.units" in listed.stdout

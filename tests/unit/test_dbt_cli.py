@@ -1,5 +1,6 @@
 """The dbt resource's two shortcuts still replace what dagster-dbt would do, and agree with it;
-under `dagster dev` the manifest is made again only when the dbt files changed."""
+under `dagster dev` the manifest is made again only when the dbt files changed; the parse
+that writes it becomes the build database's parse state."""
 
 from __future__ import annotations
 
