@@ -22,7 +22,9 @@ FIXTURE_DISCLOSURES = settings.PROJECT_ROOT / "tests" / "fixtures" / "disclosure
 # other idle). A module missing here only runs later; the order changes no result.
 # test_pipeline comes before test_ui_signals, out of turn: its runs leave dbt's parse state in
 # the worker's workspace (worker_workspace), where the runs test_ui_signals stops mid-way
-# would otherwise each start a parse and lose it.
+# would otherwise each start a parse and lose it. Each worker starts with one module and gets
+# the next when two or fewer of its tests are left, so test_ui_signals follows test_pipeline
+# on its worker while test_isolation holds the other (seen with `-v`: no parse in between).
 LONGEST_MODULES_FIRST = (
     "test_isolation.py",
     "test_pipeline.py",
