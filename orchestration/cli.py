@@ -321,12 +321,16 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("run", help="extract, build and publish the warehouse")
     commands.add_parser("ui", help="start the Dagster UI and daemon (dagster dev) on this project")
     commands.add_parser("dev", help="the same as ui")
-    commands.add_parser("prepare", help="write the dbt manifest and the Dagster home")
+    commands.add_parser(
+        "prepare",
+        help="write the dbt manifest, the Dagster home and the build database's dbt parse state",
+    )
     args = parser.parse_args(argv)
-    from orchestration.project import prepare_dbt_project
+    from orchestration.project import prepare_dbt_project, prepare_parse_state
 
     if args.command == "prepare":
         prepare_dbt_project()
+        prepare_parse_state()
         return 0
     if args.command in ("ui", "dev"):
         # The definitions read the dbt manifest at import: write it before dagster loads them.

@@ -126,7 +126,7 @@ def start_background_parse() -> None:
     if _background_parse is not None and _background_parse[2] != runs:
         # a parse for another build database whose run never reached dbt: not this one's
         _background_parse = None
-    if _background_parse is not None or (runs / _saved_parse_name()).exists():
+    if _background_parse is not None or (runs / _saved_parse_name(runs)).exists():
         return
     folder = runs / f".parse-{os.getpid()}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -142,6 +142,16 @@ def start_background_parse() -> None:
     _background_parse = (process, folder, runs)
 
 
+def prepare_parse_state() -> None:
+    """Save dbt's parse state for the build database now, unless it is saved already: what
+    a run there leaves for the next one. ``python -m orchestration.cli prepare`` calls it, so
+    that a workspace copied or moved to a new path (whose state is for the old path) does
+    not parse the whole project again in its next run, the sensor's included (which, unlike
+    ``make run``, starts no background parse)."""
+    start_background_parse()
+    _adopt_background_parse(settings.dbt_runs_dir())
+
+
 def _adopt_background_parse(runs: Path) -> None:
     """Wait for this process's background parse and save its state for the build database."""
     global _background_parse
@@ -151,7 +161,7 @@ def _adopt_background_parse(runs: Path) -> None:
     process.wait()
     parsed = folder / PARTIAL_PARSE
     if process.returncode == 0 and parsed.exists():
-        parsed.replace(runs / _saved_parse_name())
+        parsed.replace(runs / _saved_parse_name(runs))
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -165,13 +175,14 @@ def dbt_run_target(runs: Path, run_id: str) -> Path:
     only for the default path; so each build database keeps its own, beside it, from its last
     run (about 8 s saved a run), from the parse that wrote the manifest
     (:func:`prepare_dbt_project`), or from a parse started with the run
-    (:func:`start_background_parse`). The state is named after the project folder, because
-    it holds absolute paths (dagster-dbt's preparer makes seeds re-parse for the same reason).
+    (:func:`start_background_parse`). The state is named after the project folder and the
+    build database's (:func:`_saved_parse_name`), because it holds absolute paths
+    (dagster-dbt's preparer makes seeds re-parse for the same reason).
     """
     target = runs / f"{time.strftime('%Y%m%dT%H%M%S')}-{run_id[:8]}"
     target.mkdir(parents=True, exist_ok=True)
     _adopt_background_parse(runs)
-    saved = runs / _saved_parse_name()
+    saved = runs / _saved_parse_name(runs)
     if saved.exists():
         shutil.copyfile(saved, target / PARTIAL_PARSE)
     return target
@@ -195,9 +206,9 @@ def save_parse_state(parsed: Path, runs: Path) -> None:
     if not parsed.exists():
         return
     runs.mkdir(parents=True, exist_ok=True)
-    partial = runs / f".{_saved_parse_name()}.{os.getpid()}"
+    partial = runs / f".{_saved_parse_name(runs)}.{os.getpid()}"
     shutil.copyfile(parsed, partial)
-    partial.replace(runs / _saved_parse_name())
+    partial.replace(runs / _saved_parse_name(runs))
 
 
 def models_changed_since_last_build(runs: Path, fingerprint: str) -> bool:
@@ -221,9 +232,14 @@ def record_models_built(runs: Path, fingerprint: str) -> None:
     partial.replace(runs / MODELS_FINGERPRINT)
 
 
-def _saved_parse_name() -> str:
-    project = hashlib.sha256(str(DBT_PROJECT.project_dir.resolve()).encode()).hexdigest()
-    return f"{PARTIAL_PARSE}.{project[:12]}"
+def _saved_parse_name(runs: Path) -> str:
+    """The file name in ``runs`` of the parse state valid there: dbt's state holds absolute
+    paths, the project folder's and, in the profile, the build database's, so the name is
+    a hash of both (of ``runs``, which lies beside the build database). A workspace copied
+    or moved elsewhere finds no state of its new paths, and parses once, instead of
+    handing dbt a state that it throws away ("profile has changed") in every run."""
+    paths = f"{DBT_PROJECT.project_dir.resolve()}\n{runs.resolve()}"
+    return f"{PARTIAL_PARSE}.{hashlib.sha256(paths.encode()).hexdigest()[:12]}"
 
 
 class DbtCli(DbtCliResource):

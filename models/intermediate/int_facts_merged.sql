@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='document_id',
+        on_schema_change='fail'
+    )
+}}
+
 {#
     One fact per document, line item, segment, period, scenario, forecast status and measure.
     A release prints the same figure several times (thousands of yen in a statement,
@@ -9,10 +18,17 @@
 
 with
 
+-- Incremental by document, as int_figures_mapped: every window and join below is within
+-- a document, so a run merges the documents (or parser versions) it has not merged yet.
 mapped as (
 
-    select * from {{ ref('int_figures_mapped') }}
-    where line_item_id is not null and value is not null
+    select all_mapped.* from {{ ref('int_figures_mapped') }} as all_mapped
+    where
+        all_mapped.line_item_id is not null
+        and all_mapped.value is not null
+    {% if is_incremental() %}
+        and {{ not_processed_yet('all_mapped') }}
+    {% endif %}
 
 ),
 
@@ -109,6 +125,7 @@ final as (
     select
         best.figure_id,
         best.document_id,
+        best.parser_version,
         best.line_item_id,
         best.segment_id,
         best.scenario,

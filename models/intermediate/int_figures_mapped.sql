@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='document_id',
+        on_schema_change='fail'
+    )
+}}
+
 {#
     Every extracted figure with the line item and segment it reports, or the reason it is
     not published. Figures the warehouse cannot type (a unit not in seeds/units.csv, an
@@ -33,9 +42,17 @@ figures as (
 
 ),
 
+-- Incremental by document, as int_facts_loaded: a run maps the documents (or parser
+-- versions) it has not mapped yet, and leaves the other documents' rows as they are. Each
+-- document's figures map on their own (every join and window below is within a document
+-- or with a seed), so nothing but its own rows can change; a change of the seeds, models,
+-- macros or vars rebuilds every document (--full-refresh, orchestration/project.py).
 documents as (
 
-    select * from {{ ref('stg_raw__documents') }}
+    select all_documents.* from {{ ref('stg_raw__documents') }} as all_documents
+    {% if is_incremental() %}
+        where {{ not_processed_yet('all_documents') }}
+    {% endif %}
 
 ),
 
@@ -977,6 +994,7 @@ final as (
         checked.figure_id,
         checked.document_id,
         checked.company_id,
+        documents.parser_version,
         checked.anchor_figure_id,
         case
             when checked.final_withheld_reason is null then checked.assigned_line_item_id
@@ -1068,6 +1086,7 @@ final as (
         checked.sequence
 
     from checked
+    inner join documents on checked.document_id = documents.document_id
     left join line_items on checked.assigned_line_item_id = line_items.line_item_id
 
 )

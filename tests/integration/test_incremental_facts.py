@@ -1,6 +1,7 @@
-"""The facts are loaded incrementally by document (intermediate.int_facts_loaded), which
+"""The figures are mapped, merged and loaded incrementally by document
+(intermediate.int_figures_mapped, int_facts_merged, int_facts_loaded), which
 fct_financial_facts publishes; a run after the dbt files changed rebuilds them from every
-document (--full-refresh), and publishes the same marts, table by table."""
+document (--full-refresh), and gives the same tables, table by table."""
 
 from __future__ import annotations
 
@@ -38,19 +39,63 @@ def _record_publish_by_older_code() -> None:
     path.write_text(json.dumps({**record, "pipeline": "an older checkout"}), encoding="utf-8")
 
 
-def _marts(database: Path) -> dict[str, list[tuple]]:
-    """Every row of every table of the published warehouse's marts, sorted; the facts'
-    source_label left out (the test marks one, which a full rebuild must not keep)."""
+# the intermediate models that are incremental by document, besides int_facts_loaded
+INCREMENTAL_INTERMEDIATES = ("int_figures_mapped", "int_facts_merged")
+# The column of each table where the test marks a row of a document loaded before (an
+# incremental run must leave it as it is, a full rebuild must not keep it): left out of
+# the comparisons.
+MARKED = {
+    "fct_financial_facts": "source_label",
+    "int_facts_loaded": "source_label",
+    "int_facts_merged": "source_label",
+    "int_figures_mapped": "raw_text",
+}
+
+
+def _tables(database: Path, schema: str, names: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every row of every table of ``schema`` (or of the tables ``names``), sorted, but for
+    the columns the test marks (:data:`MARKED`)."""
     with duckdb.connect(str(database), read_only=True) as con:
         tables = con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
+            "select table_name from duckdb_tables() where schema_name = ? order by table_name",
+            [schema],
         ).fetchall()
         rows = {}
         for (table,) in tables:
-            columns = "* exclude (source_label)" if table == "fct_financial_facts" else "*"
-            found = con.execute(f"select {columns} from marts.{table}").fetchall()
+            if names and table not in names:
+                continue
+            columns = f"* exclude ({MARKED[table]})" if table in MARKED else "*"
+            found = con.execute(f"select {columns} from {schema}.{table}").fetchall()
             rows[table] = sorted(found, key=repr)
         return rows
+
+
+def _marked(build: Path) -> dict[str, int]:
+    """How many rows carry the test's mark, in fct_financial_facts and in each incremental
+    intermediate model."""
+    tables = ["marts.fct_financial_facts"] + [
+        f"intermediate.{table}" for table in INCREMENTAL_INTERMEDIATES
+    ]
+    with duckdb.connect(str(build), read_only=True) as con:
+        return {
+            table: con.execute(
+                f"select count(*) from {table} where {MARKED[table.split('.')[1]]} = ?",
+                [SENTINEL],
+            ).fetchone()[0]
+            for table in tables
+        }
+
+
+def _marts(database: Path) -> dict[str, list[tuple]]:
+    """Every row of every table of the published warehouse's marts (:func:`_tables`)."""
+    return _tables(database, "marts")
+
+
+def _incremental_intermediates(database: Path) -> dict[str, list[tuple]]:
+    """Every row of the build database's incremental intermediate models."""
+    found = _tables(database, "intermediate", INCREMENTAL_INTERMEDIATES)
+    assert found.keys() == set(INCREMENTAL_INTERMEDIATES)
+    return found
 
 
 def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
@@ -68,6 +113,13 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
             "where fact_id = (select min(fact_id) from marts.fct_financial_facts)",
             [SENTINEL],
         )
+        # and one row of each intermediate model that is incremental by document
+        for table in INCREMENTAL_INTERMEDIATES:
+            con.execute(
+                f"update intermediate.{table} set {MARKED[table]} = ? "
+                f"where figure_id = (select min(figure_id) from intermediate.{table})",
+                [SENTINEL],
+            )
 
     shutil.copy(ADDED, settings.disclosures_dir() / ADDED.name)
     second = run_pipeline()
@@ -75,14 +127,14 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
     assert (second.documents, second.unchanged) == (1, loaded)  # the new file alone is read
     after = _facts(build)
     incremental_marts = _marts(settings.warehouse_path())
+    incremental_intermediates = _incremental_intermediates(build)
     assert before <= after
     new_documents = {row[1] for row in after} - {row[1] for row in before}
     assert len(new_documents) == 1
-    with duckdb.connect(str(build), read_only=True) as con:
-        [(marked,)] = con.execute(
-            "select count(*) from marts.fct_financial_facts where source_label = ?", [SENTINEL]
-        ).fetchall()
-    assert marked == 1
+    assert _marked(build) == {
+        "marts.fct_financial_facts": 1,
+        **{f"intermediate.{table}": 1 for table in INCREMENTAL_INTERMEDIATES},
+    }
 
     # The dbt files as if changed since the last build (a seed or model edited): the next
     # run reads no file again but rebuilds the incremental models from every document.
@@ -97,14 +149,14 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
     assert (third.documents, third.unchanged) == (0, loaded + 1)
     assert record.read_text(encoding="utf-8") == recorded
     assert _facts(build) == after
-    with duckdb.connect(str(build), read_only=True) as con:
-        [(marked,)] = con.execute(
-            "select count(*) from marts.fct_financial_facts where source_label = ?", [SENTINEL]
-        ).fetchall()
-    assert marked == 0
+    assert set(_marked(build).values()) == {0}
     # the published warehouse, table by table, as the incremental run published it
     rebuilt_marts = _marts(settings.warehouse_path())
     assert rebuilt_marts.keys() == incremental_marts.keys()
     for table, rows in incremental_marts.items():
         assert rebuilt_marts[table] == rows, table
     assert len(incremental_marts) > 5 and all(incremental_marts.values())
+    # and the intermediate models the incremental run added the new document to
+    rebuilt_intermediates = _incremental_intermediates(build)
+    for table, rows in incremental_intermediates.items():
+        assert rows and rebuilt_intermediates[table] == rows, table

@@ -22,7 +22,7 @@ def build_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_no_background_parse_once_the_state_is_saved(build_db: Path) -> None:
     runs = settings.dbt_runs_dir()
     runs.mkdir(parents=True)
-    (runs / project._saved_parse_name()).write_bytes(b"saved by an earlier run")
+    (runs / project._saved_parse_name(runs)).write_bytes(b"saved by an earlier run")
     project.start_background_parse()
     assert project._background_parse is None
 
@@ -35,8 +35,9 @@ def test_a_background_parse_becomes_the_runs_parse_state_on_its_own_database_onl
     # that run stopped before dbt; the next run in this process builds another database
     monkeypatch.setenv("BUILD_DB_PATH", str(tmp_path / "other" / "other_build.duckdb"))
     settings.export_environment()
-    project.dbt_run_target(settings.dbt_runs_dir(), "fedcba9876543210")
-    assert not (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
+    other_runs = settings.dbt_runs_dir()
+    project.dbt_run_target(other_runs, "fedcba9876543210")
+    assert not (other_runs / project._saved_parse_name(other_runs)).exists()
     assert project._background_parse is not None
     assert project._background_parse[2] == first_runs
     # (that parse is of no use here: stopped rather than waited for, 14 s of a core saved)
@@ -49,7 +50,7 @@ def test_a_background_parse_becomes_the_runs_parse_state_on_its_own_database_onl
     assert project._background_parse[2] == settings.dbt_runs_dir()
     target = project.dbt_run_target(settings.dbt_runs_dir(), "0123456789abcdef")
     assert (target / project.PARTIAL_PARSE).exists()
-    assert (settings.dbt_runs_dir() / project._saved_parse_name()).exists()
+    assert (other_runs / project._saved_parse_name(other_runs)).exists()
     assert not [p for p in settings.dbt_runs_dir().iterdir() if p.name.startswith(".parse-")]
     # and dbt, run as the dbt step runs it, accepts that state instead of parsing again
     listed = subprocess.run(

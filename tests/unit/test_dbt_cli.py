@@ -88,10 +88,20 @@ def test_the_manifests_parse_state_becomes_the_build_databases(
 ) -> None:
     monkeypatch.setenv("BUILD_DB_PATH", str(tmp_path / "build" / "a_build.duckdb"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "home"))
-    saved = settings.dbt_runs_dir() / project._saved_parse_name()
+    saved = settings.dbt_runs_dir() / project._saved_parse_name(settings.dbt_runs_dir())
     project.prepare_dbt_project()
     # the parse for the manifest had the run's profile: the run starts from its state
     assert saved.read_bytes() == b"parse 1"
     project.prepare_dbt_project()
     assert fake_project.preparer.parses == 1  # unchanged: neither parsed nor saved again
     assert saved.read_bytes() == b"parse 1"
+
+
+def test_a_parse_state_is_named_for_its_own_build_database_folder(tmp_path: Path) -> None:
+    # dbt's state holds the build database's path (in the profile): a workspace moved
+    # elsewhere must not find the old path's state under the name it looks for
+    here = tmp_path / "here" / "build" / "dbt_runs"
+    moved = tmp_path / "moved" / "build" / "dbt_runs"
+    assert project._saved_parse_name(here) != project._saved_parse_name(moved)
+    assert project._saved_parse_name(here) == project._saved_parse_name(here / ".." / "dbt_runs")
+    assert project._saved_parse_name(here).startswith(f"{project.PARTIAL_PARSE}.")
