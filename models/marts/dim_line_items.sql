@@ -19,9 +19,11 @@ mapped as (
 
 ),
 
+-- the documents still in the folder: a company's own line items and members that only
+-- withdrawn documents printed leave with them
 documents as (
 
-    select * from {{ ref('stg_raw__documents') }}
+    {{ documents_in_folder() }}
 
 ),
 

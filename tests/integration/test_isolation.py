@@ -148,6 +148,20 @@ class Warehouse:
         )
         return facts, kpis
 
+    def own_members_of(self, document_id: str) -> tuple[int, int]:
+        """The line items and segment members of the document's company's own (extensions)
+        in dim_line_items and dim_segments, now."""
+        counts = []
+        for table, key in (("dim_line_items", "line_item_id"), ("dim_segments", "segment_id")):
+            [(count,)] = query(
+                self.path,
+                f"select count(*) from marts.{table} where {key} like 'ext:%' and company_id = "
+                "(select company_id from marts.dim_documents where document_id = ? limit 1)",
+                document_id,
+            )
+            counts.append(count)
+        return counts[0], counts[1]
+
     def company_documents(self, document_id: str) -> int:
         """dim_companies' document_count of the document's company, now."""
         [(count,)] = query(
@@ -173,6 +187,8 @@ class Runs:
     removed_facts_back: tuple[int, int]
     # dim_companies' document_count of the removed file's company: first, withdrawn, back
     removed_company_documents: tuple[int, int, int]
+    # its company's own line items and members (Warehouse.own_members_of): the same three
+    removed_own_members: tuple[tuple[int, int], tuple[int, int], tuple[int, int]]
     withdrawal_window: tuple[dt.datetime, dt.datetime]
 
 
@@ -199,6 +215,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     )
     removed_facts_before = a.facts_of(removed_id)
     company_documents = [a.company_documents(removed_id)]
+    own_members = [a.own_members_of(removed_id)]
     b.snapshot("first")
 
     a_bytes_before_refusal = a.path.read_bytes()
@@ -212,11 +229,13 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
     a.snapshot("withdrawn")
     removed_facts_withdrawn = a.facts_of(removed_id)
     company_documents.append(a.company_documents(removed_id))
+    own_members.append(a.own_members_of(removed_id))
 
     shutil.copy(REMOVED, a.folder / REMOVED.name)
     succeeded(run_cli(a.folder, a.path))
     a.snapshot("back")
     company_documents.append(a.company_documents(removed_id))
+    own_members.append(a.own_members_of(removed_id))
     return Runs(
         a=a,
         b=b,
@@ -233,6 +252,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Runs:
             company_documents[2],
         ),
         withdrawal_window=(started, ended),
+        removed_own_members=(own_members[0], own_members[1], own_members[2]),
     )
 
 
@@ -300,6 +320,12 @@ def test_a_removed_file_is_withdrawn_with_its_facts(runs: Runs) -> None:
     # its company (the folder's only release of it) keeps its row, counting no document
     first, withdrawn, back = runs.removed_company_documents
     assert (first, withdrawn, back) == (1, 0, 1)
+    # and its company's own line items (and members: it prints none; dim_segments' unit
+    # test covers those), which only it printed, leave with it
+    first_members, withdrawn_members, back_members = runs.removed_own_members
+    assert first_members[0] > 0
+    assert withdrawn_members == (0, 0)
+    assert back_members == first_members
 
 
 @pytest.mark.integration
