@@ -1,11 +1,11 @@
 """New releases are picked up without anyone typing a command.
 
 - :func:`new_disclosures_sensor` watches ``DISCLOSURES_DIR``: a new or changed file adds its
-  partition and launches the job for it, and a published file that left the folder launches
-  the job that withdraws it. Its cursor remembers each file's size, time and SHA-256, so a
+  partition and launches the job for it, and the published files that left the folder
+  launch one run that withdraws them. Its cursor remembers each file's size, time and SHA-256, so a
   file is read again only when it changes, and a content the warehouse already publishes
-  launches nothing. A run key names the file and its content and signature, or its
-  withdrawal and the published warehouse it withdraws it from (:func:`run_requests`): a
+  launches nothing. A run key names the file and its content and signature, or the
+  withdrawal and the published warehouse it withdraws from (:func:`run_requests`): a
   change is launched once, however many ticks see it, and a change back (a file edited
   back to an earlier content, or removed again after it returned) is a new one. A file
   that cannot be read is reported once in the tick's log and tried again only when it
@@ -159,17 +159,21 @@ def scan_folder(directory: Path, cursor: FolderCursor, published: dict[str, str]
 
 
 def run_requests(scan: FolderScan, published_signature: str) -> list[RunRequest]:
-    """One run per new or changed file and per published file that left the folder, each
-    for the file's partition.
+    """One run per new or changed file, for the file's partition, and one run for all the
+    published files that left the folder.
 
     A changed file's key is its name, content and signature (size and time): the cursor
     keeps a tick from asking twice for a file it has seen, and the key keeps a tick that
     lost the cursor from launching again a run already launched; a file written back to
     an earlier content has another time, so it is launched again (the warehouse holds the
-    later content until then). A file that left is keyed by ``published_signature``
-    (:func:`_published_signature`): the cursor forgets it, so each tick asks again until a
-    run publishes the withdrawal, all under one key; once it has come back and been
-    published, leaving again is a new key.
+    later content until then). Every run records the withdrawal of every file that has
+    left the folder, whichever partition it runs for (``extract_disclosures``), so one run,
+    on the partition of the first of them, withdraws them all. It is keyed by
+    ``published_signature`` (:func:`_published_signature`): the cursor forgets the files
+    that left, so each tick asks again until a run publishes the withdrawal, all under one
+    key; a file that leaves once that run has read the folder is withdrawn by the next, which
+    the publish's new signature keys; one that has come back and been published, leaving
+    again, is a new key.
     """
     changed = [
         RunRequest(
@@ -179,11 +183,13 @@ def run_requests(scan: FolderScan, published_signature: str) -> list[RunRequest]
         )
         for name, sha256 in sorted(scan.changed.items())
     ]
-    left = [
-        RunRequest(run_key=f"{name}@withdrawn@{published_signature}", partition_key=name)
-        for name in sorted(scan.left)
+    if not scan.left:
+        return changed
+    first_left = min(scan.left)
+    return [
+        *changed,
+        RunRequest(run_key=f"withdrawn@{published_signature}", partition_key=first_left),
     ]
-    return changed + left
 
 
 @sensor(
@@ -191,14 +197,14 @@ def run_requests(scan: FolderScan, published_signature: str) -> list[RunRequest]
     job_name=JOB_NAME,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Launches the job for each new or changed file in DISCLOSURES_DIR, and for "
-    "each published file that left it.",
+    description="Launches the job for each new or changed file in DISCLOSURES_DIR, and once "
+    "for the published files that left it.",
 )
 def new_disclosures_sensor(
     context: SensorEvaluationContext, warehouse: WarehouseResource
 ) -> SensorResult | SkipReason:
     """Add a partition for each new file; request one run per new or changed content and
-    one per published file that left the folder."""
+    one for the published files that left the folder (:func:`run_requests`)."""
     directory = warehouse.disclosures()
     if not directory.is_dir():
         return SkipReason(
@@ -224,7 +230,8 @@ def new_disclosures_sensor(
             cursor=scan.cursor.dump(),
         )
     launching = [f"{n} ({s[:12]})" for n, s in sorted(scan.changed.items())]
-    launching += [f"{n} (left the folder: withdraw)" for n in sorted(scan.left)]
+    if scan.left:
+        launching.append(f"one run withdrawing {', '.join(sorted(scan.left))} (left the folder)")
     context.log.info("launching runs for " + ", ".join(launching))
     return SensorResult(
         run_requests=requests,

@@ -172,7 +172,7 @@ def test_a_published_file_that_leaves_the_folder_launches_its_withdrawal(
     log: list[str] = []
     second = _tick(instance, first.cursor, log)
     assert list(_launched(second)) == ["gone.txt"]
-    assert any("gone.txt (left the folder: withdraw)" in line for line in log), log
+    assert any("one run withdrawing gone.txt (left the folder)" in line for line in log), log
     # the file never had a partition (a full run published it): its run adds one
     assert [list(r.partition_keys) for r in second.dynamic_partitions_requests] == [["gone.txt"]]
     # Until a run publishes the withdrawal, each tick asks again under the same key.
@@ -187,6 +187,31 @@ def test_a_published_file_that_leaves_the_folder_launches_its_withdrawal(
     again = _tick(instance, second.cursor)
     assert list(_launched(again)) == ["gone.txt"]
     assert _launched(again)["gone.txt"] != _launched(second)["gone.txt"]
+
+
+def test_files_that_leave_the_folder_together_launch_one_withdrawal_run(
+    folder: Path, instance: DagsterInstance
+) -> None:
+    warehouse = Path(os.environ["WAREHOUSE_PATH"])
+    names = ("kept.txt", "gone_a.txt", "gone_b.txt", "gone_c.txt")
+    for name in names:
+        (folder / name).write_text(f"content of {name}", encoding="utf-8")
+    _publish(warehouse, dict.fromkeys(names, "published"))
+    first = _tick(instance, None)
+    (folder / "new.txt").write_text("Revenue 100\n", encoding="utf-8")
+    for name in names[1:]:
+        (folder / name).unlink()
+    log: list[str] = []
+    second = _tick(instance, first.cursor, log)
+    # one run for the new file, one for the three that left (every run records every
+    # withdrawal), on the first one's partition
+    launched = _launched(second)
+    assert sorted(launched) == ["gone_a.txt", "new.txt"]
+    assert launched["gone_a.txt"].startswith("withdrawn@")
+    assert any(
+        "one run withdrawing gone_a.txt, gone_b.txt, gone_c.txt (left the folder)" in line
+        for line in log
+    ), log
 
 
 def test_an_unreadable_file_is_reported_once_not_retried_every_tick(
