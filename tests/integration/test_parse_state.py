@@ -45,9 +45,12 @@ def test_a_background_parse_becomes_the_runs_parse_state_on_its_own_database_onl
     project._background_parse[0].wait()
 
     # a new run there starts a parse of its own, and its target starts from that parse,
-    # which is saved for the next runs
+    # which is saved for the next runs (`cli prepare` waits for it and saves it beforehand)
     project.start_background_parse()
     assert project._background_parse[2] == settings.dbt_runs_dir()
+    project.prepare_parse_state()
+    assert project._background_parse is None
+    assert (other_runs / project._saved_parse_name(other_runs)).exists()
     target = project.dbt_run_target(settings.dbt_runs_dir(), "0123456789abcdef")
     assert (target / project.PARTIAL_PARSE).exists()
     assert (other_runs / project._saved_parse_name(other_runs)).exists()
