@@ -44,6 +44,8 @@ class CheckResult:
     observed: str | None = None
     failures: list[Failure] = field(default_factory=list)
     error: str | None = None
+    # evaluated_rows counts only the rows that differ from the report's baseline
+    changed_rows_only: bool = False
 
     @property
     def severity(self) -> str:
@@ -59,6 +61,9 @@ class ValidationReport:
     started_at: str
     elapsed_seconds: float
     checks: list[CheckResult] = field(default_factory=list)
+    # the warehouse that passed these suites, whose unchanged rows were not read again
+    # (expectations.run.Baseline.described); None: every row was read
+    compared_with: str | None = None
 
     @property
     def blocking_failures(self) -> list[CheckResult]:
@@ -88,6 +93,7 @@ class ValidationReport:
             "warehouse": self.warehouse,
             "started_at": self.started_at,
             "elapsed_seconds": round(self.elapsed_seconds, 3),
+            "compared_with": self.compared_with,
             "success": self.success,
             "checks_run": len(self.checks),
             "blocking_failures": [c.check_id for c in self.blocking_failures],
@@ -107,6 +113,8 @@ def summary_text(report: ValidationReport) -> str:
         f"blocking failures: {len(report.blocking_failures)}, "
         f"warnings: {len(report.warnings)}",
     ]
+    if report.compared_with is not None:
+        lines.append(f"  {_scope(report)}")
     for title, checks in (
         ("Blocking failures", report.blocking_failures),
         ("Warnings", report.warnings),
@@ -122,6 +130,14 @@ def summary_text(report: ValidationReport) -> str:
             if hidden > 0:
                 lines.append(f"    ... and {hidden} more")
     return "\n".join(lines)
+
+
+def _scope(report: ValidationReport) -> str:
+    """Which rows the checks read, when not every row."""
+    return (
+        "rows checked: where a check judges each row on its own, only the rows that differ "
+        f"from the baseline ({report.compared_with}); every row elsewhere"
+    )
 
 
 def _headline(check: CheckResult) -> str:
@@ -228,7 +244,7 @@ def render_html(report: ValidationReport) -> str:
         "<tr>"
         f"<td>{_status_badge(c)}</td><td><code>{_e(c.check_id)}</code></td>"
         f"<td>{'blocking' if c.blocking else 'warning'}</td>"
-        f'<td class="num">{_e(c.evaluated_rows)}</td>'
+        f'<td class="num">{_e(c.evaluated_rows)}{" changed" if c.changed_rows_only else ""}</td>'
         f'<td class="num">{_e(c.unexpected_count)}</td><td>{_e(c.guards)}</td></tr>'
         for c in report.checks
     )
@@ -242,6 +258,7 @@ def render_html(report: ValidationReport) -> str:
 <p class="meta">{_e(report.warehouse)} &middot; run {_e(generated)} &middot;
 {report.elapsed_seconds:.1f} s &middot; {len(report.checks)} checks,
 {len(report.blocking_failures)} blocking failures, {len(report.warnings)} warnings</p>
+{f'<p class="meta">{_e(_scope(report))}</p>' if report.compared_with is not None else ""}
 <h2>Failed checks</h2>
 {failures_html}
 <h2>All checks</h2>

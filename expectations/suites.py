@@ -40,6 +40,23 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # the comparisons a check's rows may be chosen by (Check.where)
 _COMPARISONS = {"==": operator.eq, "!=": operator.ne}
 
+# Great Expectations' expectations that judge each row on its own (no ``mostly``): a frame
+# passes one when every row does, so a validation may read only the rows that differ from a
+# warehouse that passed it (``expectations.run.Baseline``). Any other kind (uniqueness, a
+# column's distinct values, a share of rows) judges the whole column and reads every row.
+ROW_BY_ROW_KINDS = frozenset(
+    {
+        "ExpectColumnValuesToNotBeNull",
+        "ExpectColumnValuesToBeNull",
+        "ExpectColumnValuesToBeBetween",
+        "ExpectColumnValuesToBeInSet",
+        "ExpectColumnValuesToNotBeInSet",
+        "ExpectColumnValuesToMatchRegex",
+        "ExpectColumnPairValuesAToBeGreaterThanB",
+        "ExpectColumnPairValuesToBeEqual",
+    }
+)
+
 
 @dataclass(frozen=True)
 class Check:
@@ -57,6 +74,11 @@ class Check:
     @property
     def meta(self) -> dict[str, Any]:
         return {"check_id": self.check_id, "guards": self.guards, "blocking": self.blocking}
+
+    @property
+    def judges_rows_alone(self) -> bool:
+        """Whether each row passes or fails on its own (``ROW_BY_ROW_KINDS``, every row)."""
+        return self.kind in ROW_BY_ROW_KINDS and self.kwargs.get("mostly", 1) == 1
 
     @property
     def expectation_type(self) -> str:
@@ -96,6 +118,11 @@ class Suite:
     # Numeric column that says by how much a row misses, if the frame has one.
     amount_column: str | None = None
     required_tables: tuple[str, ...] = ()
+
+    @property
+    def judges_rows_alone(self) -> bool:
+        """Whether every check of the suite judges each row on its own."""
+        return all(check.judges_rows_alone for check in self.expectations)
 
 
 def expect(
@@ -248,7 +275,8 @@ def column_types_suite(model: str) -> Suite:
     return Suite(
         name=f"{model}.column_types",
         sql=f"select column_name, data_type, case column_name {cases} end as contract_type "
-        f"from information_schema.columns where table_schema = 'marts' and table_name = '{model}'",
+        "from information_schema.columns where table_catalog = current_database() "
+        f"and table_schema = 'marts' and table_name = '{model}'",
         expectations=[
             _schema(model),
             expect(

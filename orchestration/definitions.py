@@ -51,17 +51,13 @@ from orchestration.names import (
     FIGURES_KEY,
     JOB_NAME,
     LOCK_RESOURCE,
-    PARTITION_TAG,
-    PARTITIONS_NAME,
     PUBLISHED_ASSET,
-    RANGE_END_TAG,
-    RANGE_START_TAG,
     UNCHANGED_FILES_KEY,
     UP_TO_DATE_KEY,
     WAREHOUSE_RESOURCE,
     WRITER_TAG,
 )
-from orchestration.partitions import DOCUMENT_PARTITIONS, disclosure_files
+from orchestration.partitions import DOCUMENT_PARTITIONS, disclosure_files, run_partition_keys
 from orchestration.project import (
     DBT_PROJECT,
     DbtCli,
@@ -388,9 +384,8 @@ def dbt_models(
         )
     # dbt's unit tests test the models' SQL, not the data: they run in the test suite
     # (tests/integration/test_dbt_unit_tests.py), not in every pipeline run
-    refresh = ["--full-refresh"] if full_refresh else []
     invocation = dbt.cli(
-        ["build", "--exclude-resource-type", "unit_test", *refresh],
+        ["build", "--exclude-resource-type", "unit_test", *_build_scope(full_refresh)],
         context=context,
         target_path=target,
         raise_on_error=False,
@@ -422,6 +417,16 @@ def dbt_models(
         raise error
 
 
+def _build_scope(full_refresh: bool) -> list[str]:
+    """What ``dbt build`` builds besides its selection: with ``--full-refresh`` everything;
+    otherwise not the seeds, which the last build that succeeded loaded and tested from the
+    same files, nor the tests of seeds alone (``cautious``: a test of a model that reads a
+    seed, such as a relationship to it, still runs)."""
+    if full_refresh:
+        return ["--full-refresh"]
+    return ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
+
+
 @asset(
     key=PUBLISHED_KEY,
     # Every asset a Great Expectations suite checks: a failed blocking check on any of them
@@ -444,13 +449,18 @@ def published_warehouse(
     del build_db_lock
     build_db = warehouse.build_db()
     report_dir = warehouse.validation_dir()
-    sha256 = assert_validated(build_db, report_dir)
+    validated = assert_validated(build_db, report_dir)
     target = publish(build_db, warehouse.warehouse())
     context.log.info(f"published {target}")
     with connect_with_retry(build_db, read_only=True) as con:
         state = raw_store.raw_state(con)
     up_to_date.record_publish(
-        report_dir, state, up_to_date.pipeline_fingerprint(), target, context.run.run_id
+        report_dir,
+        state,
+        up_to_date.pipeline_fingerprint(),
+        target,
+        context.run.run_id,
+        validated.failed_checks,
     )
 
     with connect_with_retry(target, read_only=True) as con:
@@ -458,7 +468,7 @@ def published_warehouse(
     statuses = Counter(status for _, _, status, _, _ in documents)
     # Per document of this run, on its partition: the validation outcome and whether it was
     # published (a large run has them in the table below instead: see extract_disclosures).
-    partitions = set(_run_partition_keys(context))
+    partitions = set(run_partition_keys(context.run.tags, context.instance))
     if len(partitions) > warehouse.events_limit():
         partitions = set()
     for file_name, document_id, status, reason, fact_count in documents:
@@ -480,7 +490,7 @@ def published_warehouse(
         metadata={
             "path": MetadataValue.path(str(target)),
             "size_bytes": target.stat().st_size,
-            "build_sha256": sha256,
+            "build_sha256": validated.sha256,
             "documents_published": statuses.get("published", 0),
             "documents_quarantined": statuses.get("quarantined", 0),
             "documents_failed": statuses.get("failed", 0),
@@ -496,20 +506,6 @@ def published_warehouse(
             "validation_stamp": MetadataValue.path(str(report_dir / STAMP_NAME)),
         }
     )
-
-
-def _run_partition_keys(context: AssetExecutionContext) -> list[str]:
-    """The document partitions the run covers (one, a range, or none), read from its tags."""
-    tags = context.run.tags
-    if PARTITION_TAG in tags:
-        return [tags[PARTITION_TAG]]
-    start, end = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
-    if start is None or end is None:
-        return []
-    keys = context.instance.get_dynamic_partitions(PARTITIONS_NAME)
-    if start not in keys or end not in keys:
-        return []
-    return keys[keys.index(start) : keys.index(end) + 1]
 
 
 # In-process: the steps run one after another anyway, on two cores the multiprocess executor

@@ -8,13 +8,13 @@ everything (``make run``, the daily reconciliation).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from dagster import DagsterInstance, DynamicPartitionsDefinition
 
-from orchestration.names import PARTITIONS_NAME, RANGE_END_TAG, RANGE_START_TAG
+from orchestration.names import PARTITION_TAG, PARTITIONS_NAME, RANGE_END_TAG, RANGE_START_TAG
 
 DOCUMENT_PARTITIONS = DynamicPartitionsDefinition(name=PARTITIONS_NAME)
 
@@ -78,3 +78,22 @@ def sync_partitions(instance: DagsterInstance, files: Sequence[Path]) -> Partiti
     if added:
         instance.add_dynamic_partitions(name, added)
     return PartitionSync(keys=instance.get_dynamic_partitions(name), added=added, removed=removed)
+
+
+def run_partition_keys(tags: Mapping[str, str], instance: DagsterInstance) -> list[str]:
+    """The document partitions a run covers (one, a range, or none), read from its tags."""
+    if PARTITION_TAG in tags:
+        return [tags[PARTITION_TAG]]
+    start, end = tags.get(RANGE_START_TAG), tags.get(RANGE_END_TAG)
+    if start is None or end is None:
+        return []
+    keys = instance.get_dynamic_partitions(PARTITIONS_NAME)
+    if start not in keys or end not in keys:
+        return []
+    return keys[keys.index(start) : keys.index(end) + 1]
+
+
+def covers_some_files(tags: Mapping[str, str], instance: DagsterInstance) -> bool:
+    """Whether a run covers some of the folder's files but not all: the sensor's runs."""
+    covered = set(run_partition_keys(tags, instance))
+    return bool(covered) and not covered >= set(instance.get_dynamic_partitions(PARTITIONS_NAME))

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration import settings
+from orchestration.sql import identifier, string_literal
 
 PARQUET_DIR_NAME = "parquet"
 # The names the two files go by in the connection that copies one into the other. Neither is
@@ -92,7 +93,7 @@ def create_database(path: Path, storage_version: str) -> Path:
 def storage_format(database: Path) -> str:
     """The storage format DuckDB reports for the file ``database`` (``v1.0.0+``)."""
     with duckdb.connect() as con:
-        con.execute(f"attach {_sql_string(database)} as {_SOURCE_ALIAS} (read_only)")
+        con.execute(f"attach {string_literal(database)} as {_SOURCE_ALIAS} (read_only)")
         ((tags,),) = con.execute(
             "select tags from duckdb_databases() where database_name = ?", [_SOURCE_ALIAS]
         ).fetchall()
@@ -111,8 +112,8 @@ def _attach_new(con: duckdb.DuckDBPyConnection, path: Path, storage_version: str
     """Attach a new DuckDB file ``path`` as the target, in format ``storage_version``."""
     try:
         con.execute(
-            f"attach {_sql_string(path)} as {_TARGET_ALIAS} "
-            f"(storage_version {_sql_string(storage_version)})"
+            f"attach {string_literal(path)} as {_TARGET_ALIAS} "
+            f"(storage_version {string_literal(storage_version)})"
         )
     except duckdb.InvalidInputException as error:
         raise ValueError(
@@ -146,7 +147,7 @@ def copy_database(source: Path, target: Path, storage_version: str) -> Path:
     # A file left by a killed publish would be opened and added to, not replaced.
     _remove_database(target)
     with duckdb.connect() as con:
-        con.execute(f"attach {_sql_string(source)} as {_SOURCE_ALIAS} (read_only)")
+        con.execute(f"attach {string_literal(source)} as {_SOURCE_ALIAS} (read_only)")
         _attach_new(con, target, storage_version)
         con.execute(f"copy from database {_SOURCE_ALIAS} to {_TARGET_ALIAS}")
         # Detaching checkpoints the copy into its file and removes its write-ahead log.
@@ -165,8 +166,8 @@ def unreadable_views(database: Path, catalog: str) -> list[str]:
     """
     broken = []
     with duckdb.connect() as con:
-        con.execute(f"attach {_sql_string(database)} as {_identifier(catalog)} (read_only)")
-        con.execute(f"use {_identifier(catalog)}")
+        con.execute(f"attach {string_literal(database)} as {identifier(catalog)} (read_only)")
+        con.execute(f"use {identifier(catalog)}")
         views = con.execute(
             "select schema_name, view_name from duckdb_views() "
             "where database_name = ? and not internal order by all",
@@ -174,7 +175,7 @@ def unreadable_views(database: Path, catalog: str) -> list[str]:
         ).fetchall()
         for schema, view in views:
             try:
-                con.execute(f"select * from {_identifier(schema)}.{_identifier(view)} limit 0")
+                con.execute(f"select * from {identifier(schema)}.{identifier(view)} limit 0")
             except duckdb.Error as error:
                 broken.append(f"{schema}.{view}: {error}")
     return broken
@@ -241,13 +242,3 @@ def _remove_database(path: Path) -> None:
     """Delete DuckDB file ``path`` and its write-ahead log, if there."""
     path.unlink(missing_ok=True)
     path.with_name(f"{path.name}.wal").unlink(missing_ok=True)
-
-
-def _sql_string(value: object) -> str:
-    """``value`` as a SQL string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _identifier(name: str) -> str:
-    """``name`` as a quoted SQL identifier."""
-    return '"' + name.replace('"', '""') + '"'

@@ -56,27 +56,45 @@ class PublishRecord:
     warehouse: str  # the file's size and time when written (partitions.file_signature)
     run_id: str
     published_at: str  # ISO 8601, UTC
+    # the checks that failed, without blocking, on the build published
+    failed_checks: tuple[str, ...] = ()
 
     @classmethod
     def read(cls, path: Path) -> PublishRecord | None:
         """The record at ``path``; none if absent or not a record this code wrote."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**{name: str(data[name]) for name in cls.__dataclass_fields__})
+            failed = data["failed_checks"]
+            if not isinstance(failed, list):
+                return None
+            texts = {name: str(data[name]) for name in cls.__dataclass_fields__}
+            return cls(**{**texts, "failed_checks": tuple(map(str, failed))})
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    @property
+    def described(self) -> str:
+        """Which warehouse this is, in words."""
+        return f"the warehouse published by run {self.run_id} at {self.published_at}"
+
 
 def record_publish(
-    report_dir: Path, raw_state: str, pipeline: str, warehouse: Path, run_id: str
+    report_dir: Path,
+    raw_state: str,
+    pipeline: str,
+    warehouse: Path,
+    run_id: str,
+    failed_checks: tuple[str, ...],
 ) -> Path:
-    """Record that ``warehouse`` was just published from ``raw_state`` by ``pipeline``."""
+    """Record that ``warehouse`` was just published from ``raw_state`` by ``pipeline``, with
+    the (non-blocking) checks that its build failed."""
     record = PublishRecord(
         raw_state=raw_state,
         pipeline=pipeline,
         warehouse=file_signature(warehouse),
         run_id=run_id,
         published_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        failed_checks=tuple(failed_checks),
     )
     report_dir.mkdir(parents=True, exist_ok=True)
     path = report_dir / PUBLISH_RECORD_NAME
@@ -86,16 +104,23 @@ def record_publish(
     return path
 
 
-def current_publish(
-    report_dir: Path, raw_state: str, pipeline: str, warehouse: Path
-) -> PublishRecord | None:
-    """The last publish's record if ``warehouse`` is still the file it wrote, from this
-    ``raw_state`` by this ``pipeline``; else none, and the run builds."""
+def last_publish(report_dir: Path, pipeline: str, warehouse: Path) -> PublishRecord | None:
+    """The last publish's record if ``warehouse`` is still the file it wrote, by this
+    ``pipeline`` (the same dbt project, suites and code); else none."""
     record = PublishRecord.read(report_dir / PUBLISH_RECORD_NAME)
-    if record is None or (record.raw_state, record.pipeline) != (raw_state, pipeline):
+    if record is None or record.pipeline != pipeline:
         return None
     try:
         signature = file_signature(warehouse)
     except OSError:
         return None
     return record if signature == record.warehouse else None
+
+
+def current_publish(
+    report_dir: Path, raw_state: str, pipeline: str, warehouse: Path
+) -> PublishRecord | None:
+    """The last publish's record if ``warehouse`` is still the file it wrote, from this
+    ``raw_state`` by this ``pipeline``; else none, and the run builds."""
+    record = last_publish(report_dir, pipeline, warehouse)
+    return record if record is not None and record.raw_state == raw_state else None

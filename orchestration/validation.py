@@ -21,6 +21,7 @@ import importlib
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,11 +37,14 @@ from dagster import (
 )
 
 from expectations.suites import Suite, all_suites
+from orchestration import up_to_date
 from orchestration.locking import BuildDatabaseLockResource, connect_with_retry
+from orchestration.partitions import covers_some_files
 from orchestration.resources import WarehouseResource
 
 if TYPE_CHECKING:
     from expectations.report import CheckResult, ValidationReport
+    from expectations.run import Baseline
 
 STAMP_NAME = "validated_build.json"
 # Failing rows shown per check in the UI; the report lists up to its own limit.
@@ -129,6 +133,7 @@ def write_stamp(report_dir: Path, sha256: str, report: "ValidationReport", run_i
             {
                 "build_sha256": sha256,
                 "success": report.success,
+                "failed_checks": [check.check_id for check in report.warnings],
                 "run_id": run_id,
                 "validated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             },
@@ -139,8 +144,17 @@ def write_stamp(report_dir: Path, sha256: str, report: "ValidationReport", run_i
     return stamp
 
 
-def assert_validated(build_db: Path, report_dir: Path) -> str:
-    """Return the build's SHA-256 if it is exactly the content that last passed validation.
+@dataclass(frozen=True)
+class ValidatedBuild:
+    """A build database that passed validation: its SHA-256, and the non-blocking checks it
+    failed."""
+
+    sha256: str
+    failed_checks: tuple[str, ...]
+
+
+def assert_validated(build_db: Path, report_dir: Path) -> ValidatedBuild:
+    """The build if it is exactly the content that last passed validation.
 
     Raises :class:`UnvalidatedBuildError` otherwise, saying what to do.
     """
@@ -165,7 +179,7 @@ def assert_validated(build_db: Path, report_dir: Path) -> str:
             f"({stamp.get('validated_at')}); see {report_dir / 'report.html'}. The published "
             "warehouse stays as it was."
         )
-    return sha256
+    return ValidatedBuild(sha256, tuple(stamp.get("failed_checks", ())))
 
 
 def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) -> AssetCheckResult:
@@ -192,6 +206,26 @@ def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) 
     )
 
 
+def validation_baseline(
+    context: AssetCheckExecutionContext, warehouse: WarehouseResource
+) -> "Baseline | None":
+    """The published warehouse, for a run over some of the folder's files (the sensor's):
+    when this code published it (``up_to_date.last_publish``), it passed these suites, and
+    the rows the run did not change need not be read again. None for a run over every file
+    (``make run``, the daily schedule): those check every row."""
+    from expectations.run import Baseline
+
+    if not covers_some_files(context.run.tags, context.instance):
+        return None
+    published = warehouse.warehouse()
+    record = up_to_date.last_publish(
+        warehouse.validation_dir(), up_to_date.pipeline_fingerprint(), published
+    )
+    if record is None:
+        return None
+    return Baseline(published, record.described, frozenset(record.failed_checks))
+
+
 @multi_asset_check(
     specs=CHECK_SPECS,
     name="great_expectations_suites",
@@ -206,13 +240,17 @@ def great_expectations_suites(
     """Validate the build database; one result per suite, on the asset it checks."""
     # Imported here: Great Expectations takes seconds to import, and only this step needs it.
     from expectations.report import summary_text, write_report
-    from expectations.run import validate_warehouse
+    from expectations.run import BaselineUnreadableError, validate_warehouse
 
     del build_db_lock  # held for the run; required so that the run takes it
     build_db = warehouse.build_db()
     sha256 = settle(build_db)
-    # Fresh suites each run: a GX expectation object belongs to the one suite it joined.
-    report = validate_warehouse(build_db)
+    baseline = validation_baseline(context, warehouse)
+    try:
+        report = validate_warehouse(build_db, baseline=baseline)
+    except BaselineUnreadableError as error:
+        context.log.warning(f"{error}: every row is checked")
+        report = validate_warehouse(build_db)
     report_dir = warehouse.validation_dir()
     html_path, _ = write_report(report, report_dir)
     write_stamp(report_dir, sha256, report, context.run.run_id)

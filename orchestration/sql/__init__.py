@@ -26,3 +26,13 @@ def queries(package: str) -> Callable[[str], str]:
 
 
 load = queries(__name__)
+
+
+def string_literal(value: object) -> str:
+    """``value`` as a SQL string literal (for what DuckDB cannot bind: a file to attach)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def identifier(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'

@@ -7,6 +7,7 @@ Works on the small highlights-only fixture, so that the runs here stay short.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,9 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
 ) -> None:
     from orchestration.definitions import DOCUMENTS_KEY
 
+    results = settings.validation_dir() / "results.json"
+    # `make run` checked every row
+    assert json.loads(results.read_text(encoding="utf-8"))["compared_with"] is None
     shutil.copy(ADDED, workspace / "disclosures" / ADDED.name)
     with DagsterInstance.get() as instance:
         # The release already published is not launched again; the new one is.
@@ -155,6 +159,19 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
         }
         assert checks["gx_fct_financial_facts"] is True
         assert checks["gx_identity_assets_equal_liabilities_plus_equity"] is True
+        # The sensor's run checked the rows it changed: the added release's facts, against
+        # the warehouse the last `make run` published.
+        validation = json.loads(results.read_text(encoding="utf-8"))
+        runs = {r.run_id for r in instance.get_runs(RunsFilter(job_name=JOB_NAME))}
+        earlier = runs - {result.run_id}
+        assert any(run_id in validation["compared_with"] for run_id in earlier)
+        (not_null,) = [
+            c
+            for c in validation["checks"]
+            if c["check_id"] == "fct_financial_facts.measure.not_null"
+        ]
+        assert not_null["changed_rows_only"] is True
+        assert not_null["evaluated_rows"] == materialization.metadata["rows_added"].value
 
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         published = dict(

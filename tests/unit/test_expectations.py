@@ -21,7 +21,7 @@ from great_expectations.expectations.row_conditions import Column
 
 from expectations import suites
 from expectations.report import render_html, summary_text, write_report
-from expectations.run import validate_warehouse
+from expectations.run import Baseline, BaselineUnreadableError, validate_warehouse
 from expectations.suites import (
     MARTS_DIR,
     column_types_suite,
@@ -177,6 +177,88 @@ def test_a_renamed_column_fails_the_schema_check(tmp_path: Path):
         "marts.fct_financial_facts: column_name lacks ['line_item_id'] "
         "and has ['line_item'] beyond its contract's list"
     )
+
+
+def without_the_unbalanced_date(path: Path) -> Path:
+    """The warehouse at ``path`` without its unbalanced date: one that passed the identity."""
+    with duckdb.connect(str(path)) as con:
+        for table in ("marts.fct_financial_facts", "audit.audit_accounting_identities"):
+            con.execute(f"delete from {table} where period_id = ?", [UNBALANCED])
+    return path
+
+
+def test_with_a_baseline_a_suite_of_row_checks_reads_only_the_rows_that_changed(
+    tmp_path: Path,
+) -> None:
+    """The baseline passed the identity on its one date; the build adds the unbalanced date
+    and keeps the balanced one: only the added row is read, and it fails as before."""
+    baseline = without_the_unbalanced_date(build_warehouse(tmp_path / "published.duckdb"))
+    build = build_warehouse(tmp_path / "build.duckdb")
+    report = validate_warehouse(
+        build, identity_suites()[:1], Baseline(baseline, "the warehouse of run 1")
+    )
+    check = report.check(IDENTITY)
+    assert (check.success, check.evaluated_rows, check.changed_rows_only) == (False, 1, True)
+    (failure,) = check.failures
+    assert failure.period_id == UNBALANCED
+    assert report.compared_with == "the warehouse of run 1"
+    assert "only the rows that differ from the baseline (the warehouse of run 1)" in (
+        summary_text(report)
+    )
+
+
+def test_a_suite_with_no_changed_row_passes_as_it_did_on_the_baseline(tmp_path: Path) -> None:
+    baseline = without_the_unbalanced_date(build_warehouse(tmp_path / "published.duckdb"))
+    build = without_the_unbalanced_date(build_warehouse(tmp_path / "build.duckdb"))
+    check = validate_warehouse(build, identity_suites()[:1], Baseline(baseline, "b")).check(
+        IDENTITY
+    )
+    assert (check.success, check.evaluated_rows, check.changed_rows_only) == (True, 0, True)
+
+
+def test_a_suite_that_failed_on_the_baseline_reads_every_row(tmp_path: Path) -> None:
+    """A check that failed there (without blocking) is evaluated on every row again, so the
+    report keeps listing the rows that still fail."""
+    baseline = build_warehouse(tmp_path / "published.duckdb")
+    build = build_warehouse(tmp_path / "build.duckdb")
+    check = validate_warehouse(
+        build, identity_suites()[:1], Baseline(baseline, "b", frozenset({IDENTITY}))
+    ).check(IDENTITY)
+    assert (check.success, check.evaluated_rows, check.changed_rows_only) == (False, 2, False)
+
+
+def test_a_suite_of_whole_column_checks_reads_its_frame_again_only_when_it_changed(
+    tmp_path: Path,
+) -> None:
+    """The columns of a mart: the same as the baseline's, nothing is read; one renamed, the
+    whole frame is read and the schema check fails."""
+    suite = column_types_suite("fct_financial_facts")
+    assert not suite.judges_rows_alone
+    baseline = Baseline(build_warehouse(tmp_path / "published.duckdb"), "b")
+    same = validate_warehouse(build_warehouse(tmp_path / "same.duckdb"), [suite], baseline)
+    assert all(c.success and c.evaluated_rows == 0 for c in same.checks)
+    renamed = build_warehouse(tmp_path / "renamed.duckdb", rename="line_item_id:line_item")
+    check = validate_warehouse(renamed, [suite], baseline).check("fct_financial_facts.schema")
+    assert (check.success, check.changed_rows_only) == (False, False)
+    assert check.evaluated_rows == len(contract("fct_financial_facts"))
+
+
+def test_a_check_of_a_share_of_rows_does_not_judge_rows_alone() -> None:
+    between = {"column": "value", "min_value": 0}
+    assert suites.expect("ExpectColumnValuesToBeBetween", "i", "w", **between).judges_rows_alone
+    assert not suites.expect(
+        "ExpectColumnValuesToBeBetween", "i", "w", mostly=0.9, **between
+    ).judges_rows_alone
+    assert not suites.expect(
+        "ExpectColumnValuesToBeUnique", "i", "w", column="value"
+    ).judges_rows_alone
+
+
+def test_a_baseline_that_cannot_be_opened_is_an_error_naming_it(tmp_path: Path) -> None:
+    build = build_warehouse(tmp_path / "build.duckdb")
+    missing = tmp_path / "no such warehouse.duckdb"
+    with pytest.raises(BaselineUnreadableError, match=re.escape(f"{missing}: cannot be read")):
+        validate_warehouse(build, identity_suites()[:1], Baseline(missing, "b"))
 
 
 def test_a_missing_table_fails_its_checks_instead_of_raising(tmp_path: Path):

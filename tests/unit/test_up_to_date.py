@@ -18,7 +18,9 @@ def published(tmp_path: Path) -> Path:
     """A published warehouse file and the record of its publish, in ``tmp_path``."""
     warehouse = tmp_path / "warehouse.duckdb"
     warehouse.write_bytes(b"the published file")
-    up_to_date.record_publish(tmp_path / "validation", "raw-1", "code-1", warehouse, "run-1")
+    up_to_date.record_publish(
+        tmp_path / "validation", "raw-1", "code-1", warehouse, "run-1", ("a.warning",)
+    )
     return warehouse
 
 
@@ -57,6 +59,27 @@ def test_a_published_file_copied_with_its_times_keeps_its_signature(
     copy = tmp_path / "copy"
     shutil.copytree(published.parent, copy, ignore=shutil.ignore_patterns("copy"))
     assert current(copy / published.name) == "run-1"
+
+
+def test_the_last_publish_of_this_code_is_a_baseline_whatever_its_raw_layer(
+    published: Path,
+) -> None:
+    """What the validation of a run over some files compares with (validation_baseline)."""
+    record = up_to_date.last_publish(published.parent / "validation", "code-1", published)
+    assert record is not None
+    assert (record.run_id, record.failed_checks) == ("run-1", ("a.warning",))
+    assert up_to_date.last_publish(published.parent / "validation", "code-2", published) is None
+    published.write_bytes(b"the published file, rewritten")
+    assert up_to_date.last_publish(published.parent / "validation", "code-1", published) is None
+
+
+def test_a_record_without_the_checks_its_build_failed_is_not(published: Path) -> None:
+    """A record written before the records named the checks the build failed."""
+    path = published.parent / "validation" / up_to_date.PUBLISH_RECORD_NAME
+    record = json.loads(path.read_text(encoding="utf-8"))
+    del record["failed_checks"]
+    path.write_text(json.dumps(record), encoding="utf-8")
+    assert current(published) is None
 
 
 def test_a_missing_or_foreign_record_is_not(published: Path) -> None:
