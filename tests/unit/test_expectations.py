@@ -243,6 +243,18 @@ def test_a_suite_of_whole_column_checks_reads_its_frame_again_only_when_it_chang
     assert check.evaluated_rows == len(contract("fct_financial_facts"))
 
 
+def test_a_suite_the_baseline_cannot_give_reads_every_row(tmp_path: Path) -> None:
+    """The baseline lacks the table the suite reads: nothing is known of its rows there."""
+    baseline = tmp_path / "published.duckdb"
+    with duckdb.connect(str(baseline)) as con:
+        con.execute("create schema audit")
+    build = build_warehouse(tmp_path / "build.duckdb")
+    check = validate_warehouse(build, identity_suites()[:1], Baseline(baseline, "b")).check(
+        IDENTITY
+    )
+    assert (check.success, check.evaluated_rows, check.changed_rows_only) == (False, 2, False)
+
+
 def test_a_check_of_a_share_of_rows_does_not_judge_rows_alone() -> None:
     between = {"column": "value", "min_value": 0}
     assert suites.expect("ExpectColumnValuesToBeBetween", "i", "w", **between).judges_rows_alone
