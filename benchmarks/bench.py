@@ -171,10 +171,12 @@ def pipeline(space: Workspace, log: Path) -> ProcessRun:
 # ---------------------------------------------------------------- profile of one run
 
 
-def collect_profile(space: Workspace, run: ProcessRun, keep_dir: Path) -> dict[str, Any]:
-    """Where one pipeline run's time went: Dagster's step timings and dbt's node timings."""
-    run_id = run_id_of(run.output)
-    profile: dict[str, Any] = {"wall": run.seconds, "run_id": run_id}
+def collect_profile(
+    space: Workspace, run_id: str | None, wall: float, keep_as: Path
+) -> dict[str, Any]:
+    """Where one run's time went (``wall`` seconds for its whole process): Dagster's step
+    timings and dbt's node timings. dbt's ``run_results.json`` is kept as ``keep_as``."""
+    profile: dict[str, Any] = {"wall": wall, "run_id": run_id}
     if run_id is None:
         return profile
     code = (
@@ -212,7 +214,7 @@ def collect_profile(space: Workspace, run: ProcessRun, keep_dir: Path) -> dict[s
     for folder in sorted(space.build_db.parent.joinpath("dbt_runs").glob(f"*-{run_id[:8]}")):
         results = folder / "run_results.json"
         if results.exists():
-            shutil.copyfile(results, keep_dir / "run_results.json")
+            shutil.copyfile(results, keep_as)
             profile["dbt"] = dbt_node_timings(results)
         shutil.rmtree(folder, ignore_errors=True)  # kept in keep_dir
     return profile
@@ -619,12 +621,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     pipeline_rows: list[tuple[int, Timed]] = [(largest, big)]
     report.details += pipeline_table(pipeline_rows)
-    profile = attempt("profile", lambda: collect_profile(big_space, big_run, work), {})
+    profile = attempt(
+        "profile",
+        lambda: collect_profile(
+            big_space, run_id_of(big_run.output), big_run.seconds, work / "run_results.json"
+        ),
+        {},
+    )
     extract_only, upsert_only, results = bench_raw_load(corpus, work)
     say(f"raw load: extract {extract_only.median:.1f} s, upsert {upsert_only.median:.1f} s")
     attempt(
         "profile",
-        lambda: report.details.extend(profile_section(profile, largest, extract_only, upsert_only)),
+        lambda: report.details.extend(
+            profile_section(
+                profile, f"## Profile of the {largest:,}-release run", extract_only, upsert_only
+            )
+        ),
     )
     attempt("accuracy", lambda: accuracy_part(report, corpus, results))
 
@@ -892,6 +904,7 @@ def add_one_part(
     say: Callable[[str], None],
 ) -> None:
     add_run, add_part, unchanged = Timed(), Timed(), Timed()
+    profiles: list[dict[str, Any]] = []  # of the one-partition runs
     if not args.skip_add_run:
         # in the workspace itself: a copy is a moved folder, which the next run records
         for number in range(args.large_repeats):
@@ -912,6 +925,8 @@ def add_one_part(
         add_part.extra.setdefault("inner", []).append(inner["execute_seconds"])
         add_part.extra.setdefault("ok", []).append(inner["success"])
         say(f"add one (partition): {run.seconds:.1f} s, success {inner['success']}")
+        kept = work / f"add_partition_{number}_run_results.json"
+        profiles.append(collect_profile(space, inner.get("run_id"), run.seconds, kept))
         shutil.rmtree(space.root, ignore_errors=True)
         if args.skip_add_run:
             continue
@@ -967,6 +982,12 @@ def add_one_part(
             )
         )
     report.details += [*lines, ""]
+    if profiles:
+        # the profile of the run whose time is the median
+        median_run = sorted(profiles, key=lambda p: p["wall"])[len(profiles) // 2]
+        report.details += profile_section(
+            median_run, f"## Profile of the one-partition run (adding 1 release to {size:,})"
+        )
 
 
 def time_pipeline(
@@ -998,18 +1019,27 @@ def timed_run_line(report: Report, timed: Timed, path: str, measure: str, target
 
 
 def profile_section(
-    profile: dict[str, Any], size: int, extract_only: Timed, upsert_only: Timed
+    profile: dict[str, Any],
+    title: str,
+    extract_only: Timed | None = None,
+    upsert_only: Timed | None = None,
 ) -> list[str]:
-    """Where the time of the largest run went."""
+    """Where the time of one run went; with the extraction and the raw upsert timed apart
+    when given (the largest run's)."""
     wall = profile.get("wall", float("nan"))
-    lines = [
-        f"## Profile of the {size:,}-release run",
-        "",
-        "From the Dagster instance's step timings of that run, dbt's `run_results.json` of its "
-        "dbt step, and the extraction and raw upsert timed apart (same releases, one process, "
+    apart = (
+        " and the extraction and raw upsert timed apart (same releases, one process, "
         "`raw_store.upsert_results` in batches of 100 into an empty database; load "
         f"{extract_only.load_text}). The pipeline extracts in a pool of processes, so its "
-        "extraction overlaps the upsert.",
+        "extraction overlaps the upsert"
+        if extract_only is not None
+        else ""
+    )
+    lines = [
+        title,
+        "",
+        "From the Dagster instance's step timings of that run, dbt's `run_results.json` of its "
+        f"dbt step{apart}.",
         "",
         "| part | seconds | share of the run |",
         "| --- | --- | --- |",
@@ -1020,8 +1050,9 @@ def profile_section(
     before = wall - (profile["end"] - profile["start"])
     rows: list[tuple[str, float]] = [
         (
-            "before the run starts: process start, imports, dbt manifest, partition sync, and "
-            "Dagster's ASSET_MATERIALIZATION_PLANNED and ASSET_CHECK_EVALUATION_PLANNED events",
+            "before the run starts: process start, imports, dbt manifest, the partitions "
+            "(synced, or the one added), and Dagster's ASSET_MATERIALIZATION_PLANNED and "
+            "ASSET_CHECK_EVALUATION_PLANNED events",
             before,
         ),
     ]  # fmt: skip
@@ -1040,13 +1071,13 @@ def profile_section(
     rows.append(("Dagster between and around steps", (profile["end"] - profile["start"]) - covered))
     for label, seconds in rows:
         lines.append(f"| {label} | {seconds:.1f} | {seconds / wall:.0%} |")
-    lines += [
-        f"| **whole run (wall clock)** | **{wall:.1f}** | 100% |",
-        f"| of the extraction step: extraction alone | {extract_only.median:.1f} | "
-        f"{extract_only.median / wall:.0%} |",
-        f"| of the extraction step: raw upsert alone | {upsert_only.median:.1f} | "
-        f"{upsert_only.median / wall:.0%} |",
-    ]
+    lines.append(f"| **whole run (wall clock)** | **{wall:.1f}** | 100% |")
+    for label, timed in (("extraction", extract_only), ("raw upsert", upsert_only)):
+        if timed is not None:
+            lines.append(
+                f"| of the extraction step: {label} alone | {timed.median:.1f} | "
+                f"{timed.median / wall:.0%} |"
+            )
     for key, label in (
         ("planned", "before the run: Dagster writing ASSET_MATERIALIZATION_PLANNED events"),
         ("raw_materializations", "of the extraction step: Dagster writing `raw/documents`' "

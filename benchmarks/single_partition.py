@@ -4,7 +4,8 @@ Usage: python -m benchmarks.single_partition FILE_NAME
 FILE_NAME must be in ``DISCLOSURES_DIR``. The partition is added to the instance in
 ``DAGSTER_HOME`` (what the sensor's dynamic-partitions request does), then the job executes in
 this process for that partition alone, tagged with the file's SHA-256 like the sensor's request.
-Prints one JSON line: the seconds spent in ``execute_in_process`` and whether it succeeded.
+Prints one JSON line: the seconds spent in ``execute_in_process``, whether it succeeded and the
+Dagster run id.
 ``benchmarks/bench.py`` times the whole process around it.
 """
 
@@ -40,7 +41,9 @@ def main(name: str) -> int:
             raise_on_error=False,
         )
         seconds = time.perf_counter() - start
-    print(json.dumps({"execute_seconds": seconds, "success": result.success}))
+    print(
+        json.dumps({"execute_seconds": seconds, "success": result.success, "run_id": result.run_id})
+    )
     return 0 if result.success else 1
 
 
