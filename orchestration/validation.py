@@ -182,8 +182,11 @@ def assert_validated(build_db: Path, report_dir: Path) -> ValidatedBuild:
     return ValidatedBuild(sha256, tuple(stamp.get("failed_checks", ())))
 
 
-def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) -> AssetCheckResult:
-    """One suite's outcome as an asset check result, with the failing rows in words."""
+def _suite_result(
+    suite: Suite, checks: "list[CheckResult]", report_path: Path, compared_with: str | None
+) -> AssetCheckResult:
+    """One suite's outcome as an asset check result, with the failing rows in words, and
+    which rows it read: all, or those that differ from the baseline (``compared_with``)."""
     failed = [c for c in checks if not c.success]
     blocking_failed = [c for c in failed if c.blocking]
     messages = [f"[{c.check_id}] {f.message}" for c in failed for f in c.failures] + [
@@ -201,6 +204,10 @@ def _suite_result(suite: Suite, checks: "list[CheckResult]", report_path: Path) 
             "expectations": len(checks),
             "failed": MetadataValue.json([c.check_id for c in failed]),
             "failures": MetadataValue.md("\n".join(listed) or "none"),
+            "rows_checked": max((c.evaluated_rows or 0 for c in checks), default=0),
+            "rows": f"changed since {compared_with}"
+            if any(c.changed_rows_only for c in checks)
+            else "all",
             "report": MetadataValue.path(str(report_path)),
         },
     )
@@ -262,4 +269,4 @@ def great_expectations_suites(
     for result in report.checks:
         by_suite.setdefault(result.suite, []).append(result)
     for suite in SUITES:
-        yield _suite_result(suite, by_suite.get(suite.name, []), html_path)
+        yield _suite_result(suite, by_suite.get(suite.name, []), html_path, report.compared_with)

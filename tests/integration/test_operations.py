@@ -172,6 +172,14 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
         ]
         assert not_null["changed_rows_only"] is True
         assert not_null["evaluated_rows"] == materialization.metadata["rows_added"].value
+        # and the asset check in the UI says so
+        (gx_facts,) = [
+            e
+            for e in result.get_asset_check_evaluations()
+            if e.check_name == "gx_fct_financial_facts"
+        ]
+        assert gx_facts.metadata["rows"].value.startswith("changed since the warehouse published")
+        assert gx_facts.metadata["rows_checked"].value == not_null["evaluated_rows"]
 
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         published = dict(
