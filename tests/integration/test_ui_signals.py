@@ -121,9 +121,15 @@ class RunningUI:
 
 
 def _terminal_foreground_job() -> None:
-    """In the child: SIGINT at its default, as in a job a terminal starts (pytest may have
-    been started with SIGINT ignored, and the child would inherit that)."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    """In the child: SIGINT and SIGTERM at their defaults, as in a job a terminal starts.
+
+    pytest may have been started with SIGINT ignored (a job a non-interactive shell starts
+    with ``&``), and a child inherits what is ignored. SIGTERM too: an in-process Dagster run
+    in this worker ends by giving SIGTERM the handler SIGINT had (``dagster._utils.interrupts``:
+    "Map SIGTERM to SIGINT"), so after one, SIGTERM is ignored here as well.
+    """
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_DFL)
 
 
 @pytest.fixture
@@ -225,6 +231,7 @@ def test_what_ignores_the_signal_is_killed_after_the_grace_period() -> None:
         [sys.executable, "-c", RUN_UNTIL_STOPPED, sys.executable, "-c", IGNORES_SIGNALS],
         cwd=settings.PROJECT_ROOT,
         start_new_session=True,
+        preexec_fn=_terminal_foreground_job,
     )
     recorded: list[Process] = []
     try:
