@@ -135,8 +135,9 @@ def summary_text(report: ValidationReport) -> str:
 def _scope(report: ValidationReport) -> str:
     """Which rows the checks read, when not every row."""
     return (
-        "rows checked: where a check judges each row on its own, only the rows that differ "
-        f"from the baseline ({report.compared_with}); every row elsewhere"
+        "rows checked: where a suite's checks each judge a row on its own, only the rows that "
+        f"differ from the baseline ({report.compared_with}); in the other suites none if "
+        "their rows are the baseline's, else every row"
     )
 
 

@@ -385,7 +385,7 @@ def dbt_models(
     # dbt's unit tests test the models' SQL, not the data: they run in the test suite
     # (tests/integration/test_dbt_unit_tests.py), not in every pipeline run
     invocation = dbt.cli(
-        ["build", "--exclude-resource-type", "unit_test", *_build_scope(full_refresh)],
+        ["build", "--exclude-resource-type", "unit_test", *_build_scope(context, full_refresh)],
         context=context,
         target_path=target,
         raise_on_error=False,
@@ -417,13 +417,17 @@ def dbt_models(
         raise error
 
 
-def _build_scope(full_refresh: bool) -> list[str]:
+def _build_scope(context: AssetExecutionContext, full_refresh: bool) -> list[str]:
     """What ``dbt build`` builds besides its selection: with ``--full-refresh`` everything;
     otherwise not the seeds, which the last build that succeeded loaded and tested from the
     same files, nor the tests of seeds alone (``cautious``: a test of a model that reads a
-    seed, such as a relationship to it, still runs)."""
+    seed, such as a relationship to it, still runs). A subset materialized from the UI keeps
+    dagster-dbt's own selection of assets and checks, which ``--indirect-selection`` would
+    override."""
     if full_refresh:
         return ["--full-refresh"]
+    if context.is_subset:
+        return []
     return ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
 
 

@@ -179,7 +179,14 @@ def assert_validated(build_db: Path, report_dir: Path) -> ValidatedBuild:
             f"({stamp.get('validated_at')}); see {report_dir / 'report.html'}. The published "
             "warehouse stays as it was."
         )
-    return ValidatedBuild(sha256, tuple(stamp.get("failed_checks", ())))
+    if not isinstance(stamp.get("failed_checks"), list):
+        # written before stamps named them: the next validation could not tell which checks
+        # to read whole again (validation_baseline)
+        raise UnvalidatedBuildError(
+            f"{build_db}: its validation stamp ({stamp_path}) does not list the checks the "
+            "build failed (an older version wrote it); not publishing. Run the whole job again."
+        )
+    return ValidatedBuild(sha256, tuple(stamp["failed_checks"]))
 
 
 def _suite_result(

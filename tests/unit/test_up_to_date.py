@@ -129,3 +129,28 @@ def test_the_pipeline_fingerprint_follows_the_storage_version(
     before = up_to_date.pipeline_fingerprint(project)
     monkeypatch.setenv(settings.WAREHOUSE_STORAGE_VERSION_VARIABLE, "v1.2.0")
     assert up_to_date.pipeline_fingerprint(project) != before
+
+
+def test_a_stamp_that_does_not_name_the_failed_checks_is_not_published(tmp_path: Path) -> None:
+    """The publish record must say which checks the published build failed, for the next
+    validation's baseline: a stamp written before stamps named them is refused."""
+    import duckdb
+
+    from orchestration.validation import (
+        STAMP_NAME,
+        UnvalidatedBuildError,
+        assert_validated,
+        file_sha256,
+        settle,
+    )
+
+    build = tmp_path / "build.duckdb"
+    duckdb.connect(str(build)).close()
+    stamp = {"build_sha256": settle(build), "success": True, "run_id": "r", "validated_at": "t"}
+    (tmp_path / STAMP_NAME).write_text(json.dumps(stamp), encoding="utf-8")
+    with pytest.raises(UnvalidatedBuildError, match="does not list the checks"):
+        assert_validated(build, tmp_path)
+    stamp["failed_checks"] = ["a.warning"]
+    (tmp_path / STAMP_NAME).write_text(json.dumps(stamp), encoding="utf-8")
+    validated = assert_validated(build, tmp_path)
+    assert (validated.sha256, validated.failed_checks) == (file_sha256(build), ("a.warning",))
