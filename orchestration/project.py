@@ -259,7 +259,8 @@ class DbtCli(DbtCliResource):
 
     @cached_property
     def _cli_version(self) -> Version:
-        if Path(self.dbt_executable) == Path(sys.executable).parent / "dbt":
+        beside = Path(sys.executable).parent
+        if Path(self.dbt_executable) in {beside / name for name in settings.DBT_COMMANDS}:
             return Version(installed_version("dbt-core"))
         return super()._cli_version
 

@@ -169,10 +169,19 @@ def dbt_profiles_dir() -> Path:
     return PROJECT_ROOT
 
 
+DBT_COMMANDS = ("disclosure-dbt", "dbt")
+"""The dbt commands, preferred first: ours (``orchestration/dbt_command.py``: dbt, ending
+sooner), then dbt's own."""
+
+
 def dbt_executable() -> str:
-    """The ``dbt`` installed beside this interpreter, so no virtualenv needs activating."""
-    beside = Path(sys.executable).parent / "dbt"
-    return str(beside) if beside.exists() else "dbt"
+    """The dbt command installed beside this interpreter (:data:`DBT_COMMANDS`), so no
+    virtualenv needs activating; ``dbt`` from ``PATH`` when neither is there."""
+    for name in DBT_COMMANDS:
+        beside = Path(sys.executable).parent / name
+        if beside.exists():
+            return str(beside)
+    return "dbt"
 
 
 def _whole_number_from_env(name: str, default: int, minimum: int) -> int:

@@ -1,12 +1,16 @@
 """The dbt resource's two shortcuts still replace what dagster-dbt would do, and agree with it;
-under `dagster dev` the manifest is made again only when the dbt files changed; the parse
-that writes it becomes the build database's parse state."""
+the dbt command the pipeline runs is dbt's own command line; under `dagster dev` the manifest
+is made again only when the dbt files changed; the parse that writes it becomes the build
+database's parse state."""
 
 from __future__ import annotations
 
 import inspect
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from importlib.metadata import version as installed_version
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -30,6 +34,44 @@ def test_version_is_the_executables_own() -> None:
     # dagster-dbt's way: run `dbt --version`
     theirs = DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=executable)._cli_version
     assert ours == theirs
+
+
+def test_the_pipelines_dbt_command_is_dbts_own_command_line(tmp_path: Path) -> None:
+    # disclosure-dbt (orchestration/dbt_command.py) passes every argument to dbt and exits
+    # with dbt's status; only its exit is quicker
+    executable = Path(settings.dbt_executable())
+    assert executable.name == "disclosure-dbt"
+    version = subprocess.run(
+        [executable, "--version"], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert installed_version("dbt-core") in version.stdout
+    wrong = subprocess.run(
+        [executable, "no-such-command"], capture_output=True, text=True, check=False
+    )
+    assert wrong.returncode == 2
+    assert "No such command 'no-such-command'" in wrong.stderr
+    assert "Usage: dbt " in wrong.stderr
+
+
+def test_the_cycle_collector_leaves_the_exit_to_the_operating_system() -> None:
+    # an object in a reference cycle is no longer collected at exit once the callback is
+    # registered (it would have been: the control case)
+    program = (
+        "import gc, sys\n"
+        "from orchestration.quick_exit import skip_cycle_collection_at_exit\n"
+        "class Node:\n"
+        "    def __del__(self): print('collected', flush=True)\n"
+        "node = Node(); node.self = node; del node\n"
+        "gc.disable()\n"
+        "if sys.argv[1] == 'skip': skip_cycle_collection_at_exit()\n"
+    )
+    ran = {
+        mode: subprocess.run(
+            [sys.executable, "-c", program, mode], capture_output=True, text=True, check=True
+        ).stdout
+        for mode in ("skip", "control")
+    }
+    assert ran == {"skip": "", "control": "collected\n"}
 
 
 class RecordingPreparer(DagsterDbtProjectPreparer):
