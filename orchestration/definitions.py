@@ -426,17 +426,23 @@ DBT_BUILD_FLAGS = ("--exclude-resource-type", "unit_test", "--log-level-file", "
 
 
 def _build_scope(context: AssetExecutionContext, full_refresh: bool) -> list[str]:
-    """What ``dbt build`` builds besides its selection: with ``--full-refresh`` everything;
-    otherwise not the seeds, which the last build that succeeded loaded and tested from the
-    same files, nor the tests of seeds alone (``cautious``: a test of a model that reads a
-    seed, such as a relationship to it, still runs). A subset materialized from the UI keeps
-    dagster-dbt's own selection of assets and checks, which ``--indirect-selection`` would
-    override."""
+    """What ``dbt build`` builds besides its selection: with ``--full-refresh`` everything.
+
+    Otherwise the dbt files are those of the last build that succeeded (else the build is a
+    full refresh), so what they define alone is as that build left it: the seeds, loaded
+    and tested from the same files, with the tests the seeds' properties files declare
+    (``path:seeds``), and the views (the staging and audit layers), whose SQL is the same
+    and which read the raw and mart tables as they are now. Every other test runs,
+    those on the views included (``empty``: excluding a node does not exclude the tests
+    on it). A subset materialized from the UI keeps dagster-dbt's own selection of assets
+    and checks, which ``--indirect-selection`` would override.
+    """
     if full_refresh:
         return ["--full-refresh"]
     if context.is_subset:
         return []
-    return ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"]
+    # one value, as dagster-dbt reads --exclude (it splits the value on spaces)
+    return ["--exclude", "path:seeds config.materialized:view", "--indirect-selection", "empty"]
 
 
 @asset(

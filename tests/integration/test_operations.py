@@ -180,6 +180,17 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
         ]
         assert gx_facts.metadata["rows"].value.startswith("changed since the warehouse published")
         assert gx_facts.metadata["rows_checked"].value == not_null["evaluated_rows"]
+        # dbt left the views as the last build made them (same dbt files) and ran their tests
+        staging = AssetKey(["staging", "stg_raw__figures"])
+        assert staging not in {
+            m.asset_key for m in result.asset_materializations_for_node("dbt_models")
+        }
+        staging_tests = {
+            e.check_name: e.passed
+            for e in result.get_asset_check_evaluations()
+            if e.asset_key == staging
+        }
+        assert staging_tests["not_null_stg_raw__figures_figure_id"] is True
 
     with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
         published = dict(
@@ -188,6 +199,11 @@ def test_a_new_file_found_by_the_sensor_is_extracted_alone_and_published(
             ).fetchall()
         )
     assert published == {SMALL.name: "published", ADDED.name: "published"}
+    # the view, not rebuilt, reads the raw rows as they are now
+    with duckdb.connect(str(settings.warehouse_path()), read_only=True) as con:
+        rows = con.execute("select file_name from staging.stg_raw__documents").fetchall()
+    files = {file_name for (file_name,) in rows}
+    assert ADDED.name in files
 
 
 def test_a_published_file_removed_from_the_folder_is_withdrawn_by_the_sensors_run(
