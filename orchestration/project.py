@@ -195,6 +195,9 @@ def keep_dbt_run(target: Path) -> None:
     """
     runs = target.parent
     save_parse_state(target / PARTIAL_PARSE, runs)
+    # the unnamed state that versions before the named one (_saved_parse_name) kept here,
+    # which no run reads any longer
+    (runs / PARTIAL_PARSE).unlink(missing_ok=True)
     folders = sorted(p for p in runs.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in folders[:-DBT_RUNS_KEPT]:
         shutil.rmtree(old, ignore_errors=True)

@@ -147,3 +147,15 @@ def test_a_parse_state_is_named_for_its_own_build_database_folder(tmp_path: Path
     assert project._saved_parse_name(here) != project._saved_parse_name(moved)
     assert project._saved_parse_name(here) == project._saved_parse_name(here / ".." / "dbt_runs")
     assert project._saved_parse_name(here).startswith(f"{project.PARTIAL_PARSE}.")
+
+
+def test_a_run_leaves_its_named_parse_state_and_removes_the_unnamed_one(tmp_path: Path) -> None:
+    runs = tmp_path / "build" / "dbt_runs"
+    target = runs / "20260101T000000-abcdefgh"
+    target.mkdir(parents=True)
+    (target / PARTIAL_PARSE).write_bytes(b"this run's state")
+    (runs / PARTIAL_PARSE).write_bytes(b"an earlier version's state")
+    project.keep_dbt_run(target)
+    assert (runs / project._saved_parse_name(runs)).read_bytes() == b"this run's state"
+    assert not (runs / PARTIAL_PARSE).exists()
+    assert target.is_dir()  # the newest run folders stay
