@@ -38,11 +38,18 @@ MODELS_FINGERPRINT = "models.fingerprint"
 
 # What dbt parses: a change to any of these makes the manifest stale.
 DBT_SOURCES = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests/data_tests"]
+# What turns those files into SQL (the views' and the materializations' statements included)
+DBT_PACKAGES = ("dbt-core", "dbt-duckdb")
 
 
 def dbt_sources_fingerprint(project_dir: Path) -> str:
-    """A hash of the names and contents of every file dbt parses in ``project_dir``."""
+    """A hash of the names and contents of every file dbt parses in ``project_dir``, and of
+    the installed versions of dbt and its adapter (:data:`DBT_PACKAGES`): a build that keeps
+    what the last one made (incremental models, seeds, views) is one of the same files by
+    the same dbt."""
     digest = hashlib.sha256()
+    for package in DBT_PACKAGES:
+        digest.update(f"{package}=={installed_version(package)}\n".encode())
     for name in DBT_SOURCES:
         root = project_dir / name
         paths = sorted(root.rglob("*")) if root.is_dir() else [root]

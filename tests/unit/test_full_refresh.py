@@ -1,11 +1,14 @@
-"""When the incremental models are rebuilt from every document: whenever the dbt files differ
-from those of the build database's last successful build."""
+"""When the incremental models are rebuilt from every document: whenever the dbt files, or the
+dbt that compiles them, differ from those of the build database's last successful build."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pytest
+
+from orchestration import project as dbt_project
 from orchestration import settings
 from orchestration.project import (
     DBT_SOURCES,
@@ -46,3 +49,19 @@ def test_a_seed_or_model_change_changes_the_fingerprint(tmp_path: Path) -> None:
     model.unlink()
     seen.add(dbt_sources_fingerprint(project))
     assert len(seen) == 4
+
+
+def test_another_dbt_or_adapter_version_changes_the_fingerprint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    project = settings.PROJECT_ROOT
+    installed = dbt_project.installed_version
+    seen = {dbt_sources_fingerprint(project)}
+    for package in dbt_project.DBT_PACKAGES:
+        monkeypatch.setattr(
+            dbt_project,
+            "installed_version",
+            lambda name, package=package: "0.0.1" if name == package else installed(name),
+        )
+        seen.add(dbt_sources_fingerprint(project))
+    assert len(seen) == 3
