@@ -24,6 +24,7 @@ import argparse
 import os
 import sys
 import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -109,23 +110,65 @@ def _read_frames(
         ((catalog,),) = con.execute("select current_database()").fetchall()
         if baseline is not None:
             _attach_baseline(con, baseline)
+        snapshots = _Snapshots(con, suites)
         for suite in suites:
             missing = [t for t in suite.required_tables if t not in present]
             if missing:
                 frames[suite.name] = f"missing table(s): {', '.join(missing)}"
                 continue
             try:
+                query = snapshots.query(suite, catalog)
                 if baseline is not None and baseline.passed(suite):
-                    frames[suite.name] = _frame_since(con, suite, catalog)
+                    baseline_query = snapshots.query(suite, _BASELINE_ALIAS)
+                    frames[suite.name] = _frame_since(con, query, baseline_query, suite)
                 else:
-                    frames[suite.name] = Frame(con.sql(suite.sql).df())
+                    frames[suite.name] = Frame(con.sql(query).df())
             except duckdb.Error as error:
                 frames[suite.name] = f"query failed: {str(error).splitlines()[0]}"
     return frames
 
 
-def _frame_since(con: duckdb.DuckDBPyConnection, suite: Suite, catalog: str) -> Frame:
-    """The frame of a suite that passed on the attached baseline, read in ``catalog``.
+class _Snapshots:
+    """The views that several suites filter (``Suite.source``), each read once per database
+    of the connection into a temporary table, and the suites' queries on those tables.
+
+    A view whose snapshot cannot be taken (it fails, or that database lacks it) leaves the
+    suites' queries as they are, to fail or not on their own as they would without it.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, suites: list[Suite]) -> None:
+        self._con = con
+        readers = Counter(suite.source for suite in suites if suite.source)
+        self._shared = {source for source, count in readers.items() if count > 1}
+        self._tables: dict[tuple[str, str], str | None] = {}
+
+    def query(self, suite: Suite, catalog: str) -> str:
+        """``suite.sql`` as it reads database ``catalog``, from the snapshot if there is one."""
+        if suite.source not in self._shared:
+            return suite.sql
+        table = self._table(suite.source, catalog)
+        return suite.sql if table is None else suite.sql.replace(suite.source, table)
+
+    def _table(self, source: str, catalog: str) -> str | None:
+        key = (source, catalog)
+        if key not in self._tables:
+            table = f"temp.main.snapshot_{len(self._tables)}"
+            try:
+                self._con.execute(
+                    f"create temp table {table.removeprefix('temp.main.')} as "
+                    f"select * from {identifier(catalog)}.{source}"
+                )
+            except duckdb.Error:
+                table = None
+            self._tables[key] = table
+        return self._tables[key]
+
+
+def _frame_since(
+    con: duckdb.DuckDBPyConnection, query: str, baseline_query: str, suite: Suite
+) -> Frame:
+    """The frame of a suite that passed on the attached baseline: its ``query``, whose rows
+    on the baseline ``baseline_query`` gives.
 
     A suite whose checks each judge a row on its own reads only the rows of its query that
     its query does not give on the baseline: a row it gives there passed there. Any other
@@ -136,9 +179,12 @@ def _frame_since(con: duckdb.DuckDBPyConnection, suite: Suite, catalog: str) -> 
     row at 200,000 rows). A suite whose query fails on the baseline reads every row.
     """
     counted = "select hash(r) as row_hash, count(*) as copies from ({}) as r group by all"
+    ((catalog,),) = con.execute("select current_database()").fetchall()
     con.execute(f"use {_BASELINE_ALIAS}")
     try:
-        con.execute(f"create or replace temp table baseline_rows as {counted.format(suite.sql)}")
+        con.execute(
+            f"create or replace temp table baseline_rows as {counted.format(baseline_query)}"
+        )
         baseline_read = True
     except duckdb.Error:
         baseline_read = False
@@ -146,21 +192,21 @@ def _frame_since(con: duckdb.DuckDBPyConnection, suite: Suite, catalog: str) -> 
         con.execute(f"use {identifier(catalog)}")
     if not baseline_read:
         # the baseline cannot give this frame, so it says nothing of it: read every row
-        return Frame(con.sql(suite.sql).df())
+        return Frame(con.sql(query).df())
     if suite.judges_rows_alone:
         changed = con.sql(
-            f"select r.* from ({suite.sql}) as r "
+            f"select r.* from ({query}) as r "
             "anti join temp.main.baseline_rows as b on hash(r) = b.row_hash"
         )
         return Frame(changed.df(), changed_only=True)
     differences = con.execute(
-        f"select count(*) from (({counted.format(suite.sql)}) "
+        f"select count(*) from (({counted.format(query)}) "
         "except (select * from temp.main.baseline_rows)) "
         f"union all select count(*) from ((select * from temp.main.baseline_rows) "
-        f"except ({counted.format(suite.sql)}))"
+        f"except ({counted.format(query)}))"
     ).fetchall()
     if any(count for (count,) in differences):
-        return Frame(con.sql(suite.sql).df())
+        return Frame(con.sql(query).df())
     return Frame(pd.DataFrame(), changed_only=True)
 
 

@@ -118,6 +118,9 @@ class Suite:
     # Numeric column that says by how much a row misses, if the frame has one.
     amount_column: str | None = None
     required_tables: tuple[str, ...] = ()
+    # The view ``sql`` selects from, as ``sql`` names it, when several suites filter one view:
+    # a validation then reads the view once (expectations.run._Snapshots), not once a suite.
+    source: str | None = None
 
     @property
     def judges_rows_alone(self) -> bool:
@@ -778,6 +781,7 @@ def identity_suites() -> list[Suite]:
             sql="select * from audit.audit_accounting_identities "
             f"where identity_name = '{identity['identity_name']}' "
             "order by document_id, period_id, segment_id",
+            source="audit.audit_accounting_identities",
             expectations=[
                 expect(
                     "ExpectColumnValuesToBeBetween",

@@ -21,7 +21,7 @@ from great_expectations.expectations.row_conditions import Column
 
 from expectations import suites
 from expectations.report import render_html, summary_text, write_report
-from expectations.run import Baseline, BaselineUnreadableError, validate_warehouse
+from expectations.run import Baseline, BaselineUnreadableError, _Snapshots, validate_warehouse
 from expectations.suites import (
     MARTS_DIR,
     column_types_suite,
@@ -179,6 +179,15 @@ def test_a_renamed_column_fails_the_schema_check(tmp_path: Path):
     )
 
 
+# One identity suite alone, and with every other: those filter one view, which a validation
+# then reads once per database (expectations.run._Snapshots); no outcome may change.
+@pytest.fixture(params=["alone", "sharing its view"])
+def identities(request: pytest.FixtureRequest) -> list[suites.Suite]:
+    every = identity_suites()
+    assert every[0].name == IDENTITY
+    return every[:1] if request.param == "alone" else every
+
+
 def without_the_unbalanced_date(path: Path) -> Path:
     """The warehouse at ``path`` without its unbalanced date: one that passed the identity."""
     with duckdb.connect(str(path)) as con:
@@ -188,41 +197,43 @@ def without_the_unbalanced_date(path: Path) -> Path:
 
 
 def test_with_a_baseline_a_suite_of_row_checks_reads_only_the_rows_that_changed(
-    tmp_path: Path,
+    tmp_path: Path, identities: list[suites.Suite]
 ) -> None:
     """The baseline passed the identity on its one date; the build adds the unbalanced date
     and keeps the balanced one: only the added row is read, and it fails as before."""
     baseline = without_the_unbalanced_date(build_warehouse(tmp_path / "published.duckdb"))
     build = build_warehouse(tmp_path / "build.duckdb")
-    report = validate_warehouse(
-        build, identity_suites()[:1], Baseline(baseline, "the warehouse of run 1")
-    )
+    report = validate_warehouse(build, identities, Baseline(baseline, "the warehouse of run 1"))
     check = report.check(IDENTITY)
     assert (check.success, check.evaluated_rows, check.changed_rows_only) == (False, 1, True)
     (failure,) = check.failures
     assert failure.period_id == UNBALANCED
+    others = [c for c in report.checks if c.check_id != IDENTITY]
+    assert all(c.success and c.evaluated_rows == 0 for c in others)
     assert report.compared_with == "the warehouse of run 1"
     assert "only the rows that differ from the baseline (the warehouse of run 1)" in (
         summary_text(report)
     )
 
 
-def test_a_suite_with_no_changed_row_passes_as_it_did_on_the_baseline(tmp_path: Path) -> None:
+def test_a_suite_with_no_changed_row_passes_as_it_did_on_the_baseline(
+    tmp_path: Path, identities: list[suites.Suite]
+) -> None:
     baseline = without_the_unbalanced_date(build_warehouse(tmp_path / "published.duckdb"))
     build = without_the_unbalanced_date(build_warehouse(tmp_path / "build.duckdb"))
-    check = validate_warehouse(build, identity_suites()[:1], Baseline(baseline, "b")).check(
-        IDENTITY
-    )
+    check = validate_warehouse(build, identities, Baseline(baseline, "b")).check(IDENTITY)
     assert (check.success, check.evaluated_rows, check.changed_rows_only) == (True, 0, True)
 
 
-def test_a_suite_that_failed_on_the_baseline_reads_every_row(tmp_path: Path) -> None:
+def test_a_suite_that_failed_on_the_baseline_reads_every_row(
+    tmp_path: Path, identities: list[suites.Suite]
+) -> None:
     """A check that failed there (without blocking) is evaluated on every row again, so the
     report keeps listing the rows that still fail."""
     baseline = build_warehouse(tmp_path / "published.duckdb")
     build = build_warehouse(tmp_path / "build.duckdb")
     check = validate_warehouse(
-        build, identity_suites()[:1], Baseline(baseline, "b", frozenset({IDENTITY}))
+        build, identities, Baseline(baseline, "b", frozenset({IDENTITY}))
     ).check(IDENTITY)
     assert (check.success, check.evaluated_rows, check.changed_rows_only) == (False, 2, False)
 
@@ -243,16 +254,38 @@ def test_a_suite_of_whole_column_checks_reads_its_frame_again_only_when_it_chang
     assert check.evaluated_rows == len(contract("fct_financial_facts"))
 
 
-def test_a_suite_the_baseline_cannot_give_reads_every_row(tmp_path: Path) -> None:
+def test_a_suite_the_baseline_cannot_give_reads_every_row(
+    tmp_path: Path, identities: list[suites.Suite]
+) -> None:
     """The baseline lacks the table the suite reads: nothing is known of its rows there."""
     baseline = tmp_path / "published.duckdb"
     with duckdb.connect(str(baseline)) as con:
         con.execute("create schema audit")
     build = build_warehouse(tmp_path / "build.duckdb")
-    check = validate_warehouse(build, identity_suites()[:1], Baseline(baseline, "b")).check(
-        IDENTITY
-    )
+    check = validate_warehouse(build, identities, Baseline(baseline, "b")).check(IDENTITY)
     assert (check.success, check.evaluated_rows, check.changed_rows_only) == (False, 2, False)
+
+
+def test_suites_that_filter_one_view_read_a_snapshot_of_it_per_database(tmp_path: Path) -> None:
+    """The identity suites read one copy of the view per database; a suite alone, or a
+    database without the view, keeps its own query (which then fails as it would)."""
+    baseline = tmp_path / "published.duckdb"
+    with duckdb.connect(str(baseline)) as con:
+        con.execute("create schema audit")
+    build = build_warehouse(tmp_path / "build.duckdb")
+    first, second = identity_suites()[:2]
+    with duckdb.connect(str(build), read_only=True) as con:
+        con.execute(f"attach '{baseline}' as base (read_only)")
+        shared = _Snapshots(con, [first, second])
+        query = shared.query(first, "build")
+        assert first.source is not None
+        assert query == first.sql.replace(first.source, "temp.main.snapshot_0")
+        assert shared.query(second, "build") == second.sql.replace(
+            first.source, "temp.main.snapshot_0"
+        )
+        assert con.sql(query).fetchall() == con.sql(first.sql).fetchall()
+        assert shared.query(first, "base") == first.sql
+        assert _Snapshots(con, [first]).query(first, "build") == first.sql
 
 
 def test_a_check_of_a_share_of_rows_does_not_judge_rows_alone() -> None:
