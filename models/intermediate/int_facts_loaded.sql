@@ -31,17 +31,10 @@ documents as (
 
 ),
 
--- documents whose facts break an accounting identity or a range are held back (quarantined)
-quarantined as (
+-- documents quarantined or withdrawn now
+held_back as (
 
-    select distinct document_id from {{ ref('int_check_failures') }}
-
-),
-
--- documents whose files have all left the disclosures folder
-withdrawn as (
-
-    select * from {{ ref('int_documents_withdrawn') }}
+    {{ held_back_documents() }}
 
 ),
 
@@ -65,12 +58,9 @@ new_documents as (
         documents.company_id,
         documents.parser_version,
         documents.published_on,
-        (
-            quarantined.document_id is not null or withdrawn.document_id is not null
-        ) as is_held_back
+        held_back.document_id is not null as is_held_back
     from documents
-    left join quarantined on documents.document_id = quarantined.document_id
-    left join withdrawn on documents.document_id = withdrawn.document_id
+    left join held_back on documents.document_id = held_back.document_id
     {% if is_incremental() %}
         left join already_loaded
             on
@@ -81,8 +71,7 @@ new_documents as (
             already_loaded.document_id is null
             -- held back now, or when it was last loaded
             or already_loaded.was_held_back
-            or quarantined.document_id is not null
-            or withdrawn.document_id is not null
+            or held_back.document_id is not null
     {% endif %}
 
 ),

@@ -1,15 +1,35 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_companies_whose_rows_differ(
+            'select * from ' ~ ref('int_facts_published'), exclude=['is_derived']
+        ) }}"
+    )
+}}
+
 {#
     One row per figure a published document reports (int_facts_published): the facts of
     every document loaded so far (int_facts_loaded, incremental by document) but those
     quarantined or withdrawn now, with `is_latest` marking the newest report of each figure
-    across documents.
+    across documents. Incremental by company, as int_facts_published
+    (macros/incremental_by_company.sql): a build replaces the rows of the companies whose
+    rows there changed and leaves the others'.
 #}
 
 with
 
-facts as (
+published_facts as (
 
     select * from {{ ref('int_facts_published') }}
+
+),
+
+facts as (
+
+    select * from published_facts
+    {{ only_companies_not_in_this('published_facts') }}
 
 ),
 

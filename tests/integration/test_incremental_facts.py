@@ -1,7 +1,8 @@
 """The figures are mapped, merged and loaded incrementally by document
-(intermediate.int_figures_mapped, int_facts_merged, int_facts_loaded), which
-fct_financial_facts publishes; a run after the dbt files changed rebuilds them from every
-document (--full-refresh), and gives the same tables, table by table."""
+(intermediate.int_figures_mapped, int_facts_merged, int_facts_loaded), and published
+incrementally by company (int_facts_published, fct_financial_facts); a run after the dbt
+files changed rebuilds them from every document (--full-refresh), and gives the same tables,
+table by table."""
 
 from __future__ import annotations
 
@@ -19,8 +20,16 @@ from orchestration.up_to_date import PUBLISH_RECORD_NAME
 
 pytestmark = pytest.mark.integration
 
-# a release not among the shared run's
+# a release not among the shared run's, of a company not among them
 ADDED = settings.PROJECT_ROOT / "tests/fixtures/highlights/corvid_fy2030_highlights_prose.txt"
+# The same release issued again a week later with its net profit corrected (so the target's
+# growth too): every figure of the first is reported again by a later document.
+REISSUE_NAME = "corvid_fy2030_highlights_prose_corrected.txt"
+CORRECTIONS = (
+    ("Osaka, May 12, 2031", "Osaka, May 19, 2031"),
+    ("Net profit JPY12.3 billion up 9.9% YoY", "Net profit JPY12.4 billion up 10.8% YoY"),
+    ("Net profit JPY13.5 billion up 9.8% YoY", "Net profit JPY13.5 billion up 8.9% YoY"),
+)
 SENTINEL = "untouched by the incremental run"
 
 
@@ -105,8 +114,9 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
     loaded = len(list(settings.disclosures_dir().iterdir()))
     build = settings.build_db_path()
     before = _facts(build)
-    # Mark one existing fact where it is loaded: an incremental run must not rebuild it,
-    # and fct_financial_facts, rebuilt from the loaded facts, must publish it as it is.
+    # Mark one existing fact where it is loaded: an incremental run must not load it again,
+    # and int_facts_published and fct_financial_facts, which build again a company whose
+    # loaded facts differ from theirs, must publish it as it is.
     with duckdb.connect(str(build)) as con:
         con.execute(
             "update intermediate.int_facts_loaded set source_label = ? "
@@ -126,8 +136,6 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
     assert second.success, second.render()
     assert (second.documents, second.unchanged) == (1, loaded)  # the new file alone is read
     after = _facts(build)
-    incremental_marts = _marts(settings.warehouse_path())
-    incremental_intermediates = _incremental_intermediates(build)
     assert before <= after
     new_documents = {row[1] for row in after} - {row[1] for row in before}
     assert len(new_documents) == 1
@@ -135,6 +143,27 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
         "marts.fct_financial_facts": 1,
         **{f"intermediate.{table}": 1 for table in INCREMENTAL_INTERMEDIATES},
     }
+
+    # The release issued again, corrected: its figures are the latest now, in the company
+    # the run builds again.
+    text = ADDED.read_text(encoding="utf-8")
+    for old, new in CORRECTIONS:
+        assert old in text, old
+        text = text.replace(old, new)
+    (settings.disclosures_dir() / REISSUE_NAME).write_text(text, encoding="utf-8")
+    later = run_pipeline()
+    assert later.success, later.render()
+    assert (later.documents, later.unchanged) == (1, loaded + 1)
+    first_issue = {fact_id for fact_id, document, _, _ in after if document in new_documents}
+    after = _facts(build)
+    superseded = {
+        fact_id
+        for fact_id, document, _, is_latest in after
+        if document in new_documents and not is_latest
+    }
+    assert superseded == first_issue
+    incremental_marts = _marts(settings.warehouse_path())
+    incremental_intermediates = _incremental_intermediates(build)
 
     # The dbt files as if changed since the last build (a seed or model edited): the next
     # run reads no file again but rebuilds the incremental models from every document.
@@ -146,7 +175,7 @@ def test_adding_a_document_keeps_existing_facts_and_a_full_refresh_agrees(
     _record_publish_by_older_code()
     third = run_pipeline()
     assert third.success, third.render()
-    assert (third.documents, third.unchanged) == (0, loaded + 1)
+    assert (third.documents, third.unchanged) == (0, loaded + 2)
     assert record.read_text(encoding="utf-8") == recorded
     assert _facts(build) == after
     assert set(_marked(build).values()) == {0}
