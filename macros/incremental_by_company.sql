@@ -6,7 +6,8 @@
 
     The model's pre-hook, delete_companies_whose_rows_differ(current), deletes the rows of
     each company whose rows of `current` (the rows the model would build, before any
-    column computed from them) differ from the table's; the model's select then builds only
+    column computed from them) differ from the table's, and logs which (dbt.log of the run,
+    at info); the model's select then builds only
     the companies the table does not have (only_companies_not_in_this), which are those,
     and new ones. A company whose rows are all gone (its documents withdrawn) is deleted
     and not built again. Rows are compared by company as a sum of 64-bit hashes of each
@@ -29,28 +30,45 @@
 {% endmacro %}
 
 {#
+    The companies whose rows of `current` (a query) differ from this table's over `columns`,
+    in order.
+#}
+{% macro companies_whose_rows_differ(current, columns) %}
+    select coalesce(now_rows.company_id, built_rows.company_id) as company_id
+    from ({{ company_row_hashes('(' ~ current ~ ')', columns) }}) as now_rows
+    full outer join ({{ company_row_hashes(this, columns) }}) as built_rows
+        on now_rows.company_id is not distinct from built_rows.company_id
+    where
+        now_rows.row_hash is distinct from built_rows.row_hash
+        or now_rows.row_count is distinct from built_rows.row_count
+    order by company_id
+{% endmacro %}
+
+{#
     Pre-hook: delete from this table the rows of each company whose rows of `current` (a
     query) differ from the table's, over the table's columns but `exclude` (those the
-    model computes from the others). Nothing on a model's first build or a full refresh.
+    model computes from the others), and say in dbt's log how many (and which, up to 20).
+    Nothing on a model's first build or a full refresh.
 #}
 {% macro delete_companies_whose_rows_differ(current, exclude=[]) %}
-    {%- if is_incremental() -%}
+    {%- if execute and is_incremental() -%}
         {%- set columns = adapter.get_columns_in_relation(this)
             | map(attribute='name') | reject('in', exclude) | list -%}
-        delete from {{ this }} as built
-        where exists (
-            select 1
-            from ({{ company_row_hashes('(' ~ current ~ ')', columns) }}) as now_rows
-            full outer join ({{ company_row_hashes(this, columns) }}) as built_rows
-                on now_rows.company_id is not distinct from built_rows.company_id
+        {%- set companies = run_query(companies_whose_rows_differ(current, columns))
+            .columns[0].values() | list -%}
+        {%- set named = companies | reject('none') | list -%}
+        {%- do log(
+            this.identifier ~ ': ' ~ companies | length ~ ' compan'
+            ~ ('y' if companies | length == 1 else 'ies') ~ ' to build again'
+            ~ (': ' ~ companies | join(', ') if 0 < companies | length <= 20 else ''),
+            info=True
+        ) -%}
+        {%- if companies -%}
+            delete from {{ this }}
             where
-                coalesce(now_rows.company_id, built_rows.company_id)
-                is not distinct from built.company_id
-                and (
-                    now_rows.row_hash is distinct from built_rows.row_hash
-                    or now_rows.row_count is distinct from built_rows.row_count
-                )
-        )
+                {% if named %}company_id in ({{ sql_list(named) }}){% else %}false{% endif %}
+                {% if none in companies %}or company_id is null{% endif %}
+        {%- endif -%}
     {%- endif -%}
 {% endmacro %}
 

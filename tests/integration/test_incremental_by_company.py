@@ -71,12 +71,20 @@ def test_a_build_replaces_only_the_companies_whose_facts_changed(
             "select is_derived from marts.fct_financial_facts where fact_id = ?", [derived]
         ).fetchall() == [(True,)]
         # and the added release's facts are published
+        ((company,),) = con.execute(
+            "select distinct company_id from staging.stg_raw__documents where file_name = ?",
+            [ADDED.name],
+        ).fetchall()
         added = [
-            con.execute(
-                f"select count(*) from {table} where document_id in (select document_id "
-                "from staging.stg_raw__documents where file_name = ?)",
-                [ADDED.name],
-            ).fetchone()[0]
+            con.execute(f"select count(*) from {table} where company_id = ?", [company]).fetchone()[
+                0
+            ]
             for table in ("intermediate.int_facts_published", "marts.fct_financial_facts")
         ]
         assert added[0] == added[1] > 0
+    # the run's dbt.log names the companies each model built again
+    runs = sorted(path for path in settings.dbt_runs_dir().iterdir() if path.is_dir())
+    log = (runs[-1] / "dbt.log").read_text(encoding="utf-8")
+    assert f"int_facts_published: 1 company to build again: {company}" in log
+    again = ", ".join(sorted([first, company]))
+    assert f"fct_financial_facts: 2 companies to build again: {again}" in log
