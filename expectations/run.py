@@ -120,7 +120,7 @@ def _read_frames(
                 query = snapshots.query(suite, catalog)
                 if baseline is not None and baseline.passed(suite):
                     baseline_query = snapshots.query(suite, _BASELINE_ALIAS)
-                    frames[suite.name] = _frame_since(con, query, baseline_query, suite)
+                    frames[suite.name] = _frame_since(con, query, baseline_query, suite, catalog)
                 else:
                     frames[suite.name] = Frame(con.sql(query).df())
             except duckdb.Error as error:
@@ -165,10 +165,10 @@ class _Snapshots:
 
 
 def _frame_since(
-    con: duckdb.DuckDBPyConnection, query: str, baseline_query: str, suite: Suite
+    con: duckdb.DuckDBPyConnection, query: str, baseline_query: str, suite: Suite, catalog: str
 ) -> Frame:
-    """The frame of a suite that passed on the attached baseline: its ``query``, whose rows
-    on the baseline ``baseline_query`` gives.
+    """The frame of a suite that passed on the attached baseline: its ``query``, read in
+    ``catalog``, whose rows on the baseline ``baseline_query`` gives.
 
     A suite whose checks each judge a row on its own reads only the rows of its query that
     its query does not give on the baseline: a row it gives there passed there. Any other
@@ -179,7 +179,6 @@ def _frame_since(
     row at 200,000 rows). A suite whose query fails on the baseline reads every row.
     """
     counted = "select hash(r) as row_hash, count(*) as copies from ({}) as r group by all"
-    ((catalog,),) = con.execute("select current_database()").fetchall()
     con.execute(f"use {_BASELINE_ALIAS}")
     try:
         con.execute(
